@@ -1,0 +1,260 @@
+package factcheck
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Status is where a claim is in the desk's workflow.
+type Status string
+
+// Claim statuses: draft → in_review → published → (corrected | retracted).
+const (
+	StatusDraft     Status = "draft"
+	StatusInReview  Status = "in_review"
+	StatusPublished Status = "published"
+	StatusCorrected Status = "corrected"
+	StatusRetracted Status = "retracted"
+)
+
+// Public reports whether a claim in status s is visible to readers.
+func (s Status) Public() bool {
+	return s == StatusPublished || s == StatusCorrected || s == StatusRetracted
+}
+
+// PublicStatuses lists the statuses readers may see.
+func PublicStatuses() []Status {
+	return []Status{StatusPublished, StatusCorrected, StatusRetracted}
+}
+
+// Claim is one checkable statement, optionally anchored in an article, with
+// its verdict. Every change bumps Version; a write carrying a stale version
+// fails with ECONFLICT.
+type Claim struct {
+	ID         int64      `json:"id"`
+	ArticleID  *int64     `json:"article_id"`
+	Quote      string     `json:"quote"`
+	Claimant   string     `json:"claimant"`
+	ClaimDate  *time.Time `json:"claim_date"`
+	Anchor     Anchor     `gorm:"embedded;embeddedPrefix:anchor_" json:"anchor"`
+	Status     Status     `json:"status"`
+	RatingKey  string     `json:"rating"`
+	Summary    string     `json:"summary"`
+	Rationale  string     `json:"rationale"`
+	Slug       string     `json:"slug"`
+	Version    int        `json:"version"`
+	Tags       []string   `gorm:"serializer:json" json:"tags"`
+	AuthorID   *int64     `json:"-"`
+	ReviewerID *int64     `json:"-"`
+
+	PublishedAt    *time.Time `json:"published_at"`
+	CorrectionNote string     `json:"correction_note,omitempty"`
+	CorrectedAt    *time.Time `json:"corrected_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+
+	// Associations, loaded on demand by the store.
+	Article  *Article   `json:"-"`
+	Rating   *Rating    `gorm:"foreignKey:RatingKey;references:Key" json:"-"`
+	Author   *User      `json:"-"`
+	Reviewer *User      `json:"-"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// MaxQuote is the longest claim quote the desk accepts, in bytes.
+const MaxQuote = 4000
+
+// Normalize trims the claim's text fields, cleans its tags and fills in the slug.
+func (c *Claim) Normalize() {
+	c.Quote = strings.TrimSpace(c.Quote)
+	c.Claimant = strings.TrimSpace(c.Claimant)
+	c.Summary = strings.TrimSpace(c.Summary)
+	c.Rationale = strings.TrimSpace(c.Rationale)
+	c.RatingKey = strings.TrimSpace(c.RatingKey)
+	c.Tags = NormalizeTags(c.Tags)
+	if c.Slug == "" {
+		c.Slug = Slugify(c.Quote, 60)
+	}
+	if c.Status == "" {
+		c.Status = StatusDraft
+	}
+}
+
+// Validate returns an EINVALID error naming the first bad field.
+func (c *Claim) Validate() error {
+	if c.Quote == "" {
+		return FieldError("quote", "Quote is required.")
+	} else if len(c.Quote) > MaxQuote || !utf8.ValidString(c.Quote) {
+		return FieldError("quote", "Quote must be valid text of at most %d bytes.", MaxQuote)
+	} else if c.Claimant == "" {
+		return FieldError("claimant", "Claimant is required: who made this claim?")
+	} else if len(c.Claimant) > 300 {
+		return FieldError("claimant", "Claimant must be at most 300 characters.")
+	} else if len(c.Summary) > 500 {
+		return FieldError("summary", "Summary must be at most 500 characters.")
+	} else if len(c.Rationale) > 100000 {
+		return FieldError("rationale", "Rationale must be at most 100,000 characters.")
+	} else if len(c.Tags) > 20 {
+		return FieldError("tags", "At most 20 tags.")
+	}
+	switch c.Status {
+	case StatusDraft, StatusInReview, StatusPublished, StatusCorrected, StatusRetracted:
+	default:
+		return FieldError("status", "Unknown status %q.", c.Status)
+	}
+	return nil
+}
+
+// CheckVersion returns ECONFLICT when version is not the claim's current one.
+func (c *Claim) CheckVersion(version int) error {
+	if version != c.Version {
+		return &Error{Code: ECONFLICT, Field: "version", Message: "This claim was changed by someone else since you opened it (you have version " +
+			strconv.Itoa(version) + ", the desk has version " + strconv.Itoa(c.Version) + "). Reload to see their changes."}
+	}
+	return nil
+}
+
+// Editable reports whether the claim's text and verdict may be changed in
+// place; published claims change only through a correction.
+func (c *Claim) Editable() bool {
+	return c.Status == StatusDraft || c.Status == StatusInReview
+}
+
+// CheckEditable returns ECONFLICT if the claim is public and may only change
+// through a correction or retraction.
+func (c *Claim) CheckEditable() error {
+	if !c.Editable() {
+		return Errorf(ECONFLICT, "This claim is %s; change it through a correction.", c.Status)
+	}
+	return nil
+}
+
+// Submit moves a draft into review. It needs a rating and a summary.
+func (c *Claim) Submit(by *User) error {
+	if by == nil {
+		return Errorf(EUNAUTHORIZED, "Log in to submit claims.")
+	} else if c.Status != StatusDraft {
+		return Errorf(ECONFLICT, "Only drafts can be submitted for review; this claim is %s.", c.Status)
+	} else if c.RatingKey == "" {
+		return FieldError("rating", "Choose a rating before submitting.")
+	} else if c.Summary == "" {
+		return FieldError("summary", "Write a one-line summary before submitting.")
+	}
+	c.Status = StatusInReview
+	return nil
+}
+
+// ReturnToDraft sends a claim in review back to its editors.
+func (c *Claim) ReturnToDraft(by *User) error {
+	if !by.CanReview() {
+		return Errorf(EFORBIDDEN, "Only reviewers and admins can return claims to draft.")
+	} else if c.Status != StatusInReview {
+		return Errorf(ECONFLICT, "Only claims in review can be returned to draft; this claim is %s.", c.Status)
+	}
+	c.Status = StatusDraft
+	return nil
+}
+
+// Publish makes a claim in review public. Only reviewers and admins may
+// publish; with requireOtherReviewer the publisher must not be the author.
+func (c *Claim) Publish(by *User, now time.Time, requireOtherReviewer bool) error {
+	if !by.CanReview() {
+		return Errorf(EFORBIDDEN, "Only reviewers and admins can publish claims.")
+	} else if c.Status != StatusInReview {
+		return Errorf(ECONFLICT, "Only claims in review can be published; this claim is %s.", c.Status)
+	} else if requireOtherReviewer && c.AuthorID != nil && *c.AuthorID == by.ID {
+		return Errorf(EFORBIDDEN, "A claim must be published by someone other than its author.")
+	} else if c.RatingKey == "" || c.Summary == "" {
+		return FieldError("rating", "A claim needs a rating and a summary before it is published.")
+	}
+	c.Status = StatusPublished
+	c.ReviewerID = &by.ID
+	t := now.UTC()
+	c.PublishedAt = &t
+	return nil
+}
+
+// Correct records a public correction on a published claim. The caller has
+// already applied the changes to c; note explains them to readers.
+func (c *Claim) Correct(by *User, note string, now time.Time) error {
+	note = strings.TrimSpace(note)
+	if !by.CanReview() {
+		return Errorf(EFORBIDDEN, "Only reviewers and admins can correct published claims.")
+	} else if c.Status != StatusPublished && c.Status != StatusCorrected {
+		return Errorf(ECONFLICT, "Only published claims can be corrected; this claim is %s.", c.Status)
+	} else if note == "" {
+		return FieldError("note", "A correction needs a public note explaining what changed.")
+	}
+	t := now.UTC()
+	c.Status = StatusCorrected
+	c.CorrectionNote = note
+	c.CorrectedAt = &t
+	return nil
+}
+
+// Retract withdraws a published claim, keeping it visible as retracted.
+func (c *Claim) Retract(by *User, note string, now time.Time) error {
+	note = strings.TrimSpace(note)
+	if !by.CanReview() {
+		return Errorf(EFORBIDDEN, "Only reviewers and admins can retract claims.")
+	} else if c.Status != StatusPublished && c.Status != StatusCorrected {
+		return Errorf(ECONFLICT, "Only published claims can be retracted; this claim is %s.", c.Status)
+	} else if note == "" {
+		return FieldError("note", "A retraction needs a public note explaining why.")
+	}
+	t := now.UTC()
+	c.Status = StatusRetracted
+	c.CorrectionNote = note
+	c.CorrectedAt = &t
+	return nil
+}
+
+// NormalizeTags lowercases, slugifies and de-duplicates tags, keeping order.
+func NormalizeTags(tags []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = Slugify(t, 40)
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Slugify turns s into a lowercase, hyphen-separated ASCII slug of at most
+// max bytes, cut at a word boundary when possible.
+func Slugify(s string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r == '\'' || r == '’':
+			// drop apostrophes: "Biden's" → "bidens"
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > max {
+		out = out[:max]
+		if i := strings.LastIndexByte(out, '-'); i > max/2 {
+			out = out[:i]
+		}
+		out = strings.Trim(out, "-")
+	}
+	return out
+}
+
+func isSlug(s string) bool {
+	return s != "" && Slugify(s, len(s)) == s
+}

@@ -1,0 +1,388 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gorm.io/gorm"
+
+	"claimdesk/internal/factcheck"
+)
+
+// ClaimFilter selects claims for listing and search.
+type ClaimFilter struct {
+	Query    string             // full-text query; empty lists newest first
+	Rating   string             // rating key
+	Tag      string             // one tag
+	Statuses []factcheck.Status // empty means the public statuses
+	AuthorID int64              // 0 means anyone
+	Offset   int
+	Limit    int // 0 means 20; capped at 100
+}
+
+// ClaimHit is a listed claim with its search snippet, if any. Snippet marks
+// matched terms between \x02 and \x03; views escape it and turn the markers
+// into <mark> elements.
+type ClaimHit struct {
+	factcheck.Claim
+	Snippet string
+}
+
+// Highlight markers used in ClaimHit.Snippet.
+const (
+	MarkStart = "\x02"
+	MarkEnd   = "\x03"
+)
+
+// ListClaims returns one page of claims matching f and the total count.
+// With a query, hits are ranked by relevance; otherwise newest published
+// (then created) first. Any query string is safe: it is reduced to words.
+func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int64, error) {
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	f.Limit = min(f.Limit, 100)
+	f.Offset = max(f.Offset, 0)
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = factcheck.PublicStatuses()
+	}
+	q := s.r.WithContext(ctx).Model(&factcheck.Claim{}).Where("claims.status IN ?", statuses)
+	if f.Rating != "" {
+		q = q.Where("claims.rating_key = ?", f.Rating)
+	}
+	if f.Tag != "" {
+		tag, _ := json.Marshal(factcheck.Slugify(f.Tag, 40))
+		q = q.Where("claims.tags LIKE ?", "%"+escapeLike(string(tag))+"%")
+	}
+	if f.AuthorID != 0 {
+		q = q.Where("claims.author_id = ?", f.AuthorID)
+	}
+	terms := searchTerms(f.Query)
+	if f.Query != "" && len(terms) == 0 {
+		return nil, 0, nil // nothing searchable, e.g. only punctuation
+	}
+	var arg string
+	if len(terms) > 0 {
+		switch s.dialect {
+		case Postgres:
+			arg = strings.Join(pgTerms(terms), " & ")
+			q = q.Where("claims.search @@ to_tsquery('english', ?)", arg)
+		default:
+			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", ftsQuery(terms))
+		}
+	}
+	var total int64
+	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	switch {
+	case len(terms) > 0 && s.dialect == Postgres:
+		q = q.Select("claims.*, ts_headline('english', claims.quote || ' — ' || claims.summary, to_tsquery('english', ?), "+
+			"'StartSel="+MarkStart+", StopSel="+MarkEnd+", MaxWords=40, MinWords=15, HighlightAll=true') AS snippet", arg).
+			Order(gorm.Expr("ts_rank(claims.search, to_tsquery('english', ?)) DESC, claims.id DESC", arg))
+	case len(terms) > 0:
+		q = q.Select("claims.*, snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24) AS snippet").
+			Order("bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC")
+	default:
+		q = q.Order("claims.published_at DESC, claims.id DESC")
+	}
+	var hits []ClaimHit
+	err := q.Preload("Rating").Offset(f.Offset).Limit(f.Limit).Find(&hits).Error
+	return hits, total, err
+}
+
+// searchTerms reduces a reader's query to at most 12 plain words of letters
+// and digits, so no query syntax, quote or operator reaches the database.
+func searchTerms(q string) []string {
+	if len(q) > 1000 {
+		q = q[:1000]
+	}
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	return words
+}
+
+// ftsQuery builds an FTS5 query: every term must match, the last as a prefix.
+func ftsQuery(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = `"` + t + `"`
+	}
+	parts[len(parts)-1] += "*"
+	return strings.Join(parts, " ")
+}
+
+// pgTerms quotes terms for to_tsquery, the last as a prefix.
+func pgTerms(terms []string) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = "'" + t + "'"
+	}
+	out[len(out)-1] += ":*"
+	return out
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// PublicClaim returns a claim readers may see, with its rating, article,
+// author, reviewer and evidence; drafts and claims in review are ENOTFOUND.
+func (s *Store) PublicClaim(ctx context.Context, id int64) (*factcheck.Claim, error) {
+	c, err := s.ClaimByID(ctx, id)
+	if err != nil {
+		return nil, err
+	} else if !c.Status.Public() {
+		return nil, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
+	}
+	return c, nil
+}
+
+// ClaimByID returns any claim with its associations, or ENOTFOUND.
+func (s *Store) ClaimByID(ctx context.Context, id int64) (*factcheck.Claim, error) {
+	return claimByID(s.r.WithContext(ctx), id)
+}
+
+func claimByID(db *gorm.DB, id int64) (*factcheck.Claim, error) {
+	var c factcheck.Claim
+	err := db.Preload("Rating").Preload("Article").Preload("Author").Preload("Reviewer").
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+		First(&c, id).Error
+	return &c, wrap(err, "Claim")
+}
+
+// ClaimBySlug returns the claim with slug, or ENOTFOUND.
+func (s *Store) ClaimBySlug(ctx context.Context, slug string) (*factcheck.Claim, error) {
+	var c factcheck.Claim
+	if err := s.r.WithContext(ctx).Select("id").Where("slug = ?", slug).First(&c).Error; err != nil {
+		return nil, wrap(err, "Claim")
+	}
+	return s.ClaimByID(ctx, c.ID)
+}
+
+// CreateClaim validates and stores a new draft claim with its first
+// revision. When the claim belongs to an article, anchor must already be set
+// (see factcheck.NewAnchor) or the quote must appear in the body.
+func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factcheck.User) error {
+	c.Normalize()
+	c.Version = 1
+	if by != nil {
+		c.AuthorID = &by.ID
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if c.ArticleID != nil && c.Anchor.Exact == "" {
+			var a factcheck.Article
+			if err := tx.First(&a, *c.ArticleID).Error; err != nil {
+				return wrap(err, "Article")
+			}
+			anchor, err := factcheck.FindQuote(a.Body, c.Quote)
+			if err != nil {
+				return err
+			}
+			c.Anchor = anchor
+		}
+		if err := checkRating(tx, c.RatingKey); err != nil {
+			return err
+		}
+		if err := uniqueSlug(tx, c); err != nil {
+			return err
+		}
+		ev := c.Evidence
+		c.Evidence = nil
+		if err := tx.Omit("Rating", "Article", "Author", "Reviewer", "Evidence").Create(c).Error; err != nil {
+			return err
+		}
+		c.Evidence = ev
+		if err := syncEvidence(tx, c); err != nil {
+			return err
+		}
+		return appendRevision(tx, c, by, "Created", false)
+	})
+}
+
+// UpdateClaim applies change to the claim with id inside one transaction,
+// after checking that version is current (ECONFLICT otherwise). change may
+// edit fields and the Evidence slice (add, remove, reorder) or call a
+// workflow method; the claim is then validated, its version bumped, its
+// evidence synced and a revision appended with note. Nothing is written if
+// any step fails.
+func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *factcheck.User, note string, change func(c *factcheck.Claim) error) (*factcheck.Claim, error) {
+	var out *factcheck.Claim
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, err := claimByID(tx, id)
+		if err != nil {
+			return err
+		} else if err := c.CheckVersion(version); err != nil {
+			return err
+		}
+		before := c.Status
+		if err := change(c); err != nil {
+			return err
+		}
+		c.Normalize()
+		if err := c.Validate(); err != nil {
+			return err
+		} else if err := checkRating(tx, c.RatingKey); err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = s.now()
+		res := tx.Model(&factcheck.Claim{}).Where("id = ? AND version = ?", c.ID, version).
+			Select("*").Omit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence").Updates(c)
+		if res.Error != nil {
+			return res.Error
+		} else if res.RowsAffected == 0 {
+			// Another writer committed between our read and this update.
+			return factcheck.Errorf(factcheck.ECONFLICT, "This claim was changed by someone else while you were saving. Reload to see their changes.")
+		}
+		if err := syncEvidence(tx, c); err != nil {
+			return err
+		}
+		isCorrection := c.Status != before && (c.Status == factcheck.StatusCorrected || c.Status == factcheck.StatusRetracted) ||
+			before == factcheck.StatusCorrected && c.Status == factcheck.StatusCorrected
+		if err := appendRevision(tx, c, by, note, isCorrection); err != nil {
+			return err
+		}
+		out, err = claimByID(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkRating(tx *gorm.DB, key string) error {
+	if key == "" {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&factcheck.Rating{}).Where("key = ?", key).Count(&n).Error; err != nil {
+		return err
+	} else if n == 0 {
+		return factcheck.FieldError("rating", "Unknown rating %q.", key)
+	}
+	return nil
+}
+
+// uniqueSlug appends a counter to c.Slug until no other claim has it.
+func uniqueSlug(tx *gorm.DB, c *factcheck.Claim) error {
+	base := c.Slug
+	if base == "" {
+		base = "claim"
+	}
+	for i := 1; ; i++ {
+		slug := base
+		if i > 1 {
+			slug = base + "-" + strconv.Itoa(i)
+		}
+		var n int64
+		if err := tx.Model(&factcheck.Claim{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+			return err
+		} else if n == 0 {
+			c.Slug = slug
+			return nil
+		}
+	}
+}
+
+// syncEvidence makes the stored evidence of c equal to c.Evidence, in order.
+func syncEvidence(tx *gorm.DB, c *factcheck.Claim) error {
+	keep := []int64{}
+	for i := range c.Evidence {
+		e := &c.Evidence[i]
+		e.ClaimID = c.ID
+		e.Position = i
+		e.Normalize()
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if e.ID != 0 {
+			keep = append(keep, e.ID)
+		}
+	}
+	del := tx.Where("claim_id = ?", c.ID)
+	if len(keep) > 0 {
+		del = del.Where("id NOT IN ?", keep)
+	}
+	if err := del.Delete(&factcheck.Evidence{}).Error; err != nil {
+		return err
+	}
+	for i := range c.Evidence {
+		if err := tx.Save(&c.Evidence[i]).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot is what a revision records of a claim.
+type snapshot struct {
+	Quote, Claimant, Status, Rating, Summary, Rationale string
+	Tags                                                []string
+	Evidence                                            []factcheck.Evidence
+}
+
+func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note string, correction bool) error {
+	snap, err := json.Marshal(snapshot{Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
+		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
+	if err != nil {
+		return err
+	}
+	r := factcheck.Revision{ClaimID: c.ID, Version: c.Version, Snapshot: string(snap), Note: note, IsCorrection: correction, CreatedAt: c.UpdatedAt}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = c.CreatedAt
+	}
+	if by != nil {
+		r.EditorID = &by.ID
+	}
+	return tx.Omit("Editor").Create(&r).Error
+}
+
+// Revisions returns a claim's revisions, oldest first.
+func (s *Store) Revisions(ctx context.Context, claimID int64) ([]factcheck.Revision, error) {
+	var rs []factcheck.Revision
+	err := s.r.WithContext(ctx).Preload("Editor").Where("claim_id = ?", claimID).Order("version").Find(&rs).Error
+	return rs, err
+}
+
+// Corrections returns public corrections and retractions, newest first.
+func (s *Store) Corrections(ctx context.Context, limit int) ([]factcheck.Claim, error) {
+	var cs []factcheck.Claim
+	err := s.r.WithContext(ctx).Preload("Rating").
+		Where("status IN ?", []factcheck.Status{factcheck.StatusCorrected, factcheck.StatusRetracted}).
+		Order("corrected_at DESC").Limit(limit).Find(&cs).Error
+	return cs, err
+}
+
+// Ratings returns the rating scale in display order.
+func (s *Store) Ratings(ctx context.Context) ([]factcheck.Rating, error) {
+	var rs []factcheck.Rating
+	err := s.r.WithContext(ctx).Order("position, id").Find(&rs).Error
+	return rs, err
+}
+
+// CountClaims counts claims by status.
+func (s *Store) CountClaims(ctx context.Context) (map[factcheck.Status]int64, error) {
+	var rows []struct {
+		Status factcheck.Status
+		N      int64
+	}
+	err := s.r.WithContext(ctx).Model(&factcheck.Claim{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
+	out := map[factcheck.Status]int64{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, err
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"claimdesk/internal/factcheck"
+)
+
+// migration is one versioned schema change. Steps are SQL with dialect
+// placeholders ({{id}}, {{time}}, {{bool}}) or, where the dialects differ
+// in kind, separate statements per dialect.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB, d Dialect) error
+}
+
+// migrations is the schema history. Append only: a released migration never changes.
+var migrations = []migration{
+	{1, "core schema", migrateCore},
+	{2, "full-text search", migrateSearch},
+}
+
+// LatestVersion is the schema version a fully migrated database has.
+func LatestVersion() int { return migrations[len(migrations)-1].version }
+
+// SchemaVersion returns the highest applied migration, 0 for an empty database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.w.WithContext(ctx).Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v).Error
+	return v, err
+}
+
+// Migrate applies pending migrations up to target (0 means all), each in its
+// own transaction. On PostgreSQL an advisory lock keeps nodes that start
+// together from migrating twice.
+func (s *Store) Migrate(ctx context.Context, target int) error {
+	db := s.w.WithContext(ctx)
+	if err := db.Exec(expand(s.dialect, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {{time}} NOT NULL)`)).Error; err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if s.dialect == Postgres {
+		conn, err := s.w.DB()
+		if err != nil {
+			return err
+		}
+		c, err := conn.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, "SELECT pg_advisory_lock(727274)"); err != nil {
+			return fmt.Errorf("migrate lock: %w", err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(727274)")
+	}
+	for _, m := range migrations {
+		if target > 0 && m.version > target {
+			break
+		}
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n).Error; err != nil {
+				return err
+			} else if n > 0 {
+				return nil
+			}
+			if err := m.up(tx, s.dialect); err != nil {
+				return err
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+// expand replaces dialect placeholders in a DDL statement.
+func expand(d Dialect, sql string) string {
+	r := strings.NewReplacer(
+		"{{id}}", map[Dialect]string{SQLite: "INTEGER PRIMARY KEY AUTOINCREMENT", Postgres: "BIGSERIAL PRIMARY KEY"}[d],
+		"{{time}}", map[Dialect]string{SQLite: "DATETIME", Postgres: "TIMESTAMPTZ"}[d],
+		"{{bool}}", "BOOLEAN",
+		"{{ref}}", map[Dialect]string{SQLite: "INTEGER", Postgres: "BIGINT"}[d],
+	)
+	return r.Replace(sql)
+}
+
+func execAll(tx *gorm.DB, d Dialect, stmts ...string) error {
+	for _, q := range stmts {
+		if err := tx.Exec(expand(d, q)).Error; err != nil {
+			return fmt.Errorf("%w in: %.80s", err, strings.TrimSpace(q))
+		}
+	}
+	return nil
+}
+
+func migrateCore(tx *gorm.DB, d Dialect) error {
+	err := execAll(tx, d,
+		`CREATE TABLE users (
+			id {{id}},
+			email TEXT NOT NULL UNIQUE,
+			name TEXT NOT NULL,
+			role TEXT NOT NULL,
+			password_hash TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL)`,
+		`CREATE TABLE sessions (
+			id {{id}},
+			token_hash TEXT NOT NULL UNIQUE,
+			user_id {{ref}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			expires_at {{time}} NOT NULL)`,
+		`CREATE INDEX sessions_user_id ON sessions(user_id)`,
+		`CREATE TABLE api_tokens (
+			id {{id}},
+			token_hash TEXT NOT NULL UNIQUE,
+			user_id {{ref}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			name TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			last_used_at {{time}},
+			revoked_at {{time}})`,
+		`CREATE TABLE login_failures (
+			id {{id}},
+			key TEXT NOT NULL,
+			created_at {{time}} NOT NULL)`,
+		`CREATE INDEX login_failures_key ON login_failures(key, created_at)`,
+		`CREATE TABLE ratings (
+			id {{id}},
+			key TEXT NOT NULL UNIQUE,
+			label TEXT NOT NULL,
+			value INTEGER,
+			description TEXT NOT NULL DEFAULT '',
+			color TEXT NOT NULL DEFAULT '',
+			position INTEGER NOT NULL DEFAULT 0)`,
+		`CREATE TABLE articles (
+			id {{id}},
+			title TEXT NOT NULL,
+			url TEXT NOT NULL DEFAULT '',
+			outlet TEXT NOT NULL DEFAULT '',
+			author TEXT NOT NULL DEFAULT '',
+			published_at {{time}},
+			body TEXT NOT NULL,
+			body_sha256 TEXT NOT NULL,
+			created_by_id {{ref}} REFERENCES users(id) ON DELETE SET NULL,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL)`,
+		`CREATE TABLE claims (
+			id {{id}},
+			article_id {{ref}} REFERENCES articles(id) ON DELETE SET NULL,
+			quote TEXT NOT NULL,
+			claimant TEXT NOT NULL,
+			claim_date {{time}},
+			anchor_start INTEGER NOT NULL DEFAULT 0,
+			anchor_end INTEGER NOT NULL DEFAULT 0,
+			anchor_prefix TEXT NOT NULL DEFAULT '',
+			anchor_exact TEXT NOT NULL DEFAULT '',
+			anchor_suffix TEXT NOT NULL DEFAULT '',
+			anchor_orphaned {{bool}} NOT NULL DEFAULT FALSE,
+			status TEXT NOT NULL,
+			rating_key TEXT NOT NULL DEFAULT '',
+			summary TEXT NOT NULL DEFAULT '',
+			rationale TEXT NOT NULL DEFAULT '',
+			slug TEXT NOT NULL DEFAULT '',
+			version INTEGER NOT NULL DEFAULT 1,
+			tags TEXT NOT NULL DEFAULT '[]',
+			author_id {{ref}} REFERENCES users(id) ON DELETE SET NULL,
+			reviewer_id {{ref}} REFERENCES users(id) ON DELETE SET NULL,
+			published_at {{time}},
+			correction_note TEXT NOT NULL DEFAULT '',
+			corrected_at {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL)`,
+		`CREATE INDEX claims_status_published ON claims(status, published_at)`,
+		`CREATE INDEX claims_article ON claims(article_id)`,
+		`CREATE INDEX claims_rating ON claims(rating_key)`,
+		`CREATE TABLE evidence (
+			id {{id}},
+			claim_id {{ref}} NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+			url TEXT NOT NULL,
+			title TEXT NOT NULL,
+			publisher TEXT NOT NULL DEFAULT '',
+			published_at {{time}},
+			excerpt TEXT NOT NULL DEFAULT '',
+			stance TEXT NOT NULL,
+			excerpt_sha256 TEXT NOT NULL DEFAULT '',
+			position INTEGER NOT NULL DEFAULT 0,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL)`,
+		`CREATE INDEX evidence_claim ON evidence(claim_id, position)`,
+		`CREATE TABLE revisions (
+			id {{id}},
+			claim_id {{ref}} NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+			version INTEGER NOT NULL,
+			snapshot TEXT NOT NULL,
+			editor_id {{ref}} REFERENCES users(id) ON DELETE SET NULL,
+			note TEXT NOT NULL DEFAULT '',
+			is_correction {{bool}} NOT NULL DEFAULT FALSE,
+			created_at {{time}} NOT NULL,
+			UNIQUE (claim_id, version))`,
+	)
+	if err != nil {
+		return err
+	}
+	for i, r := range factcheck.DefaultRatings() {
+		r.Position = i
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateSearch adds the full-text index over quote, claimant, summary and
+// rationale: FTS5 on SQLite (needs the sqlite_fts5 build tag), a weighted
+// tsvector with a GIN index on PostgreSQL. Existing claims are indexed.
+func migrateSearch(tx *gorm.DB, d Dialect) error {
+	if d == Postgres {
+		return execAll(tx, d,
+			`ALTER TABLE claims ADD COLUMN search tsvector GENERATED ALWAYS AS (
+				setweight(to_tsvector('english', coalesce(quote, '')), 'A') ||
+				setweight(to_tsvector('english', coalesce(claimant, '')), 'B') ||
+				setweight(to_tsvector('english', coalesce(summary, '')), 'B') ||
+				setweight(to_tsvector('english', coalesce(rationale, '')), 'C')) STORED`,
+			`CREATE INDEX claims_search ON claims USING GIN (search)`,
+		)
+	}
+	return execAll(tx, d,
+		`CREATE VIRTUAL TABLE claims_fts USING fts5(
+			quote, claimant, summary, rationale,
+			content='claims', content_rowid='id',
+			tokenize='porter unicode61 remove_diacritics 2')`,
+		`CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
+			INSERT INTO claims_fts(rowid, quote, claimant, summary, rationale)
+			VALUES (new.id, new.quote, new.claimant, new.summary, new.rationale);
+		END`,
+		`CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
+			INSERT INTO claims_fts(claims_fts, rowid, quote, claimant, summary, rationale)
+			VALUES ('delete', old.id, old.quote, old.claimant, old.summary, old.rationale);
+		END`,
+		`CREATE TRIGGER claims_fts_update AFTER UPDATE OF quote, claimant, summary, rationale ON claims BEGIN
+			INSERT INTO claims_fts(claims_fts, rowid, quote, claimant, summary, rationale)
+			VALUES ('delete', old.id, old.quote, old.claimant, old.summary, old.rationale);
+			INSERT INTO claims_fts(rowid, quote, claimant, summary, rationale)
+			VALUES (new.id, new.quote, new.claimant, new.summary, new.rationale);
+		END`,
+		`INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')`,
+	)
+}
