@@ -88,7 +88,7 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 		q = q.Select("claims.*, snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24) AS snippet").
 			Order("bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC")
 	default:
-		q = q.Order("claims.published_at DESC, claims.id DESC")
+		q = q.Select("claims.*, '' AS snippet").Order("claims.published_at DESC, claims.id DESC")
 	}
 	var hits []ClaimHit
 	err := q.Preload("Rating").Offset(f.Offset).Limit(f.Limit).Find(&hits).Error
@@ -341,7 +341,9 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 		return err
 	}
 	r := factcheck.Revision{ClaimID: c.ID, Version: c.Version, Snapshot: string(snap), Note: note, IsCorrection: correction, CreatedAt: c.UpdatedAt}
-	if r.CreatedAt.IsZero() {
+	if correction && c.CorrectedAt != nil {
+		r.CreatedAt = *c.CorrectedAt
+	} else if r.CreatedAt.IsZero() {
 		r.CreatedAt = c.CreatedAt
 	}
 	if by != nil {

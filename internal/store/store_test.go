@@ -270,8 +270,8 @@ func TestSearchRankingAndSafety(t *testing.T) {
 				t.Errorf("query %.30q: %v", q, err)
 			}
 		}
-		if _, total, _ := s.ListClaims(ctx, store.ClaimFilter{}); total != 2 {
-			t.Fatalf("claims table damaged or draft listed: total=%d", total)
+		if all, total, err := s.ListClaims(ctx, store.ClaimFilter{}); err != nil || total != 2 || len(all) != 2 || all[0].ID != weak.ID {
+			t.Fatalf("claims table damaged or draft listed: total=%d err=%v", total, err)
 		}
 	})
 }

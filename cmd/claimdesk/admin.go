@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/seed"
+	"claimdesk/internal/spot"
+	"claimdesk/internal/store"
+	"claimdesk/seeds"
+)
+
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("seed", stderr)
+	dbFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.storeConfig())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := seed.Load(ctx, st, seeds.FS)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed: added %d articles, %d claims, %d users\n", res.Articles, res.Claims, res.Users)
+	return nil
+}
+
+func runSuggest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("suggest", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "" && name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	body, err := io.ReadAll(io.LimitReader(in, 64<<20))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	if err := spot.WriteJSONL(w, spot.Suggest(string(body))); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var cfg Config
+	var u factcheck.User
+	var role string
+	fs := newFlagSet("user add", stderr)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&u.Email, "email", "", "email address (required)")
+	fs.StringVar(&u.Name, "name", "", "display name (required)")
+	fs.StringVar(&role, "role", "editor", "admin, reviewer or editor")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	u.Role = factcheck.Role(role)
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return errors.New(factcheck.ErrorMessage(err))
+	}
+	pw, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	if err := factcheck.ValidatePassword(pw); err != nil {
+		return fmt.Errorf("%s (the password is read from stdin)", factcheck.ErrorMessage(err))
+	}
+	st, err := store.Open(ctx, cfg.storeConfig())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CreateUser(ctx, &u, pw); err != nil {
+		return errors.New(factcheck.ErrorMessage(err))
+	}
+	fmt.Fprintf(stdout, "added %s (%s) as %s\n", u.Email, u.Name, u.Role)
+	return nil
+}
+
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	var email, name string
+	fs := newFlagSet("token create", stderr)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&email, "email", "", "the user the token acts as (required)")
+	fs.StringVar(&name, "name", "cli", "a label for the token")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if email == "" {
+		return errors.New("token create: --email is required")
+	}
+	st, err := store.Open(ctx, cfg.storeConfig())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("token create: no user with email %s", email)
+	}
+	token, err := st.CreateAPIToken(ctx, u.ID, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	fmt.Fprintf(stderr, "API token for %s created. It is shown only once; send it as Authorization: Bearer TOKEN.\n", u.Email)
+	return nil
+}

@@ -1,0 +1,399 @@
+// Command eval measures the claim spotter against the labelled sentences
+// under internal/spot/testdata/eval and prints, per corpus and overall,
+// sentence-boundary precision, recall and F1 (exact span match), the share
+// of label-2 sentences that were flagged, and the precision of flagged
+// sentences (label 1 or 2 counts as correct).
+//
+// Run it from anywhere inside the repository:
+//
+//	go run ./internal/spot/eval            # the report
+//	go run ./internal/spot/eval -sweep     # threshold sweep on training data
+//	go run ./internal/spot/eval -v own-train  # list disagreements of a corpus
+//
+// Corpora: "shared" are the articles in shared/articles beside the
+// repository (found by walking up from the working directory; override with
+// -articles), of which only offsets and labels are stored here;
+// "own-train" and "own-test" are articles written for this purpose and kept
+// in testdata. shared and own-train were used to tune the scorer; own-test
+// is held out. It exits 1 if the overall figures miss the goals (boundary
+// F1 >= 0.95, label-2 recall >= 0.80, precision >= 0.75) and 2 on bad
+// input.
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"claimdesk/internal/spot"
+)
+
+// gold is one labelled sentence.
+type gold struct {
+	start, end, label int
+}
+
+// doc is one article with its gold sentences.
+type doc struct {
+	name string
+	text string
+	gold []gold
+}
+
+// corpus is a named set of documents.
+type corpus struct {
+	name     string
+	heldOut  bool
+	docs     []doc
+	skipNote string
+}
+
+func main() {
+	articles := flag.String("articles", "", "directory of the shared articles (default: shared/articles found by walking up from the working directory)")
+	sweep := flag.Bool("sweep", false, "print a threshold sweep on the training corpora")
+	verbose := flag.String("v", "", "print the disagreements of the named corpus")
+	flag.Parse()
+
+	if err := run(os.Stdout, *articles, *sweep, *verbose); err != nil {
+		var miss goalError
+		if errors.As(err, &miss) {
+			fmt.Fprintln(os.Stderr, "eval:", err)
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "eval:", err)
+		os.Exit(2)
+	}
+}
+
+// goalError reports figures below the goals.
+type goalError string
+
+func (e goalError) Error() string { return string(e) }
+
+func run(w io.Writer, articles string, sweep bool, verbose string) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	root, err := findUp(cwd, "internal/spot/testdata/eval")
+	if err != nil {
+		return fmt.Errorf("run me inside the claimdesk repository: %w", err)
+	}
+	data := filepath.Join(root, "internal/spot/testdata/eval")
+	if articles == "" {
+		if dir, err := findUp(cwd, "shared/articles"); err == nil {
+			articles = filepath.Join(dir, "shared/articles")
+		}
+	}
+
+	var corpora []corpus
+	shared := corpus{name: "shared"}
+	if articles == "" {
+		shared.skipNote = "shared/articles not found beside the repository"
+	} else if shared.docs, err = load(filepath.Join(data, "shared-labels.tsv"), articles, true); err != nil {
+		return err
+	}
+	corpora = append(corpora, shared)
+	for _, c := range []corpus{{name: "own-train"}, {name: "own-test", heldOut: true}} {
+		if c.docs, err = load(filepath.Join(data, c.name+"-labels.tsv"), data, false); err != nil {
+			return err
+		}
+		corpora = append(corpora, c)
+	}
+
+	if sweep {
+		var train []doc
+		for _, c := range corpora {
+			if !c.heldOut {
+				train = append(train, c.docs...)
+			}
+		}
+		printSweep(w, train)
+		return nil
+	}
+	if verbose != "" {
+		for _, c := range corpora {
+			if c.name == verbose {
+				printDisagreements(w, c.docs)
+				return nil
+			}
+		}
+		return fmt.Errorf("no corpus %q", verbose)
+	}
+
+	fmt.Fprintf(w, "claim spotter evaluation (Threshold %.2f)\n\n", spot.Threshold)
+	fmt.Fprintf(w, "%-22s %5s %5s | %6s %6s %6s | %7s %9s %9s %9s %6s\n",
+		"corpus", "docs", "gold", "bnd-P", "bnd-R", "bnd-F1", "flagged", "precision", "recall-2", "recall>=1", "F1")
+	var all []doc
+	for _, c := range corpora {
+		label := c.name
+		if c.heldOut {
+			label += " (held out)"
+		} else {
+			label += " (tuned on)"
+		}
+		if c.skipNote != "" {
+			fmt.Fprintf(w, "%-22s skipped: %s\n", label, c.skipNote)
+			continue
+		}
+		printRow(w, label, c.docs)
+		all = append(all, c.docs...)
+	}
+	m := measure(all, spot.Threshold, nil)
+	printRow(w, "overall", all)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "bnd-*: exact-span match of predicted against gold sentences.")
+	fmt.Fprintln(w, "recall-2: label-2 sentences whose best-overlapping predicted sentence is flagged.")
+	fmt.Fprintln(w, "precision: flagged sentences whose best-overlapping gold sentence has label 1 or 2.")
+	fmt.Fprintln(w, "F1: of precision and recall>=1.")
+	if m.bndF1() < 0.95 || m.recall2() < 0.80 || m.precision() < 0.75 {
+		return goalError(fmt.Sprintf("overall figures miss the goals (boundary F1 %.3f >= 0.95, recall-2 %.3f >= 0.80, precision %.3f >= 0.75)",
+			m.bndF1(), m.recall2(), m.precision()))
+	}
+	fmt.Fprintln(w, "goals met: boundary F1 >= 0.95, label-2 recall >= 0.80, precision >= 0.75 overall.")
+	return nil
+}
+
+// findUp walks up from dir to the first directory holding rel.
+func findUp(dir, rel string) (string, error) {
+	for {
+		if fi, err := os.Stat(filepath.Join(dir, rel)); err == nil && fi.IsDir() {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%s not found above the working directory", rel)
+		}
+		dir = parent
+	}
+}
+
+// load reads a label file: "file\tstart\tend\tlabel[\ttext]" lines, '#'
+// comments, "# sha256 FILE HEX" lines that pin a file's content. Files are
+// read from base. With checkHash, a file whose hash differs is an error
+// because its offsets would be meaningless; a text column must equal the
+// span it labels.
+func load(path, base string, checkHash bool) ([]doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	hashes := map[string]string{}
+	byName := map[string]*doc{}
+	var order []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "# sha256 "); ok {
+			if name, sum, ok := strings.Cut(rest, " "); ok {
+				hashes[name] = sum
+			}
+			continue
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) < 4 {
+			return nil, fmt.Errorf("%s:%d: want file, start, end, label", path, n)
+		}
+		d := byName[cols[0]]
+		if d == nil {
+			b, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(cols[0])))
+			if err != nil {
+				return nil, err
+			}
+			if want, ok := hashes[cols[0]]; checkHash && ok {
+				sum := sha256.Sum256(b)
+				if got := hex.EncodeToString(sum[:]); got != want {
+					return nil, fmt.Errorf("%s: content changed (sha256 %s, labels made for %s)", cols[0], got, want)
+				}
+			}
+			d = &doc{name: cols[0], text: string(b)}
+			byName[cols[0]] = d
+			order = append(order, cols[0])
+		}
+		var g gold
+		var errs [3]error
+		g.start, errs[0] = strconv.Atoi(cols[1])
+		g.end, errs[1] = strconv.Atoi(cols[2])
+		g.label, errs[2] = strconv.Atoi(cols[3])
+		if err := errors.Join(errs[:]...); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		if g.start < 0 || g.end > len(d.text) || g.start >= g.end || g.label < 0 || g.label > 2 {
+			return nil, fmt.Errorf("%s:%d: bad span or label", path, n)
+		}
+		if len(cols) > 4 && d.text[g.start:g.end] != cols[4] {
+			return nil, fmt.Errorf("%s:%d: text column differs from the span", path, n)
+		}
+		d.gold = append(d.gold, g)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	docs := make([]doc, 0, len(order))
+	for _, name := range order {
+		docs = append(docs, *byName[name])
+	}
+	return docs, nil
+}
+
+// metrics are counts over a set of documents.
+type metrics struct {
+	gold, pred, exact   int // sentences and exact span matches
+	flagged, flaggedOK  int // predicted flagged; of which gold label >= 1
+	label2, label2Hit   int // gold label 2; of which flagged
+	label12, label12Hit int // gold label >= 1; of which flagged
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func f1(p, r float64) float64 {
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func (m metrics) bndP() float64      { return ratio(m.exact, m.pred) }
+func (m metrics) bndR() float64      { return ratio(m.exact, m.gold) }
+func (m metrics) bndF1() float64     { return f1(m.bndP(), m.bndR()) }
+func (m metrics) precision() float64 { return ratio(m.flaggedOK, m.flagged) }
+func (m metrics) recall2() float64   { return ratio(m.label2Hit, m.label2) }
+func (m metrics) recall1() float64   { return ratio(m.label12Hit, m.label12) }
+func (m metrics) flagF1() float64    { return f1(m.precision(), m.recall1()) }
+
+// disagreement is a sentence the spotter and the labels disagree on.
+type disagreement struct {
+	doc   string
+	text  string
+	label int
+	sent  spot.Sentence
+}
+
+// measure scores docs with the given threshold. Predicted and gold
+// sentences are paired by largest byte overlap, so a boundary error costs
+// the boundary figures but not the flagging figures twice.
+func measure(docs []doc, threshold float64, dis *[]disagreement) metrics {
+	var m metrics
+	for _, d := range docs {
+		sents := spot.Suggest(d.text)
+		m.gold += len(d.gold)
+		m.pred += len(sents)
+		exact := make(map[[2]int]bool, len(d.gold))
+		for _, g := range d.gold {
+			exact[[2]int{g.start, g.end}] = true
+		}
+		for _, s := range sents {
+			if exact[[2]int{s.Start, s.End}] {
+				m.exact++
+			}
+			if s.Score < threshold {
+				continue
+			}
+			m.flagged++
+			if g, ok := bestGold(d.gold, s.Start, s.End); ok && g.label >= 1 {
+				m.flaggedOK++
+			} else if dis != nil {
+				*dis = append(*dis, disagreement{d.name, s.Text, g.label, s})
+			}
+		}
+		for _, g := range d.gold {
+			s, ok := bestPred(sents, g.start, g.end)
+			hit := ok && s.Score >= threshold
+			if g.label == 2 {
+				m.label2++
+				if hit {
+					m.label2Hit++
+				}
+			}
+			if g.label >= 1 {
+				m.label12++
+				if hit {
+					m.label12Hit++
+				} else if dis != nil {
+					*dis = append(*dis, disagreement{d.name, d.text[g.start:g.end], g.label, s})
+				}
+			}
+		}
+	}
+	return m
+}
+
+func overlap(a0, a1, b0, b1 int) int {
+	return max(0, min(a1, b1)-max(a0, b0))
+}
+
+func bestGold(gs []gold, start, end int) (gold, bool) {
+	var best gold
+	most := 0
+	for _, g := range gs {
+		if o := overlap(g.start, g.end, start, end); o > most {
+			best, most = g, o
+		}
+	}
+	return best, most > 0
+}
+
+func bestPred(ss []spot.Sentence, start, end int) (spot.Sentence, bool) {
+	var best spot.Sentence
+	most := 0
+	for _, s := range ss {
+		if o := overlap(s.Start, s.End, start, end); o > most {
+			best, most = s, o
+		}
+	}
+	return best, most > 0
+}
+
+func printRow(w io.Writer, label string, docs []doc) {
+	m := measure(docs, spot.Threshold, nil)
+	fmt.Fprintf(w, "%-22s %5d %5d | %6.3f %6.3f %6.3f | %7d %9.3f %9.3f %9.3f %6.3f\n",
+		label, len(docs), m.gold, m.bndP(), m.bndR(), m.bndF1(),
+		m.flagged, m.precision(), m.recall2(), m.recall1(), m.flagF1())
+}
+
+func printSweep(w io.Writer, docs []doc) {
+	fmt.Fprintln(w, "threshold sweep on the training corpora (shared + own-train)")
+	fmt.Fprintf(w, "%9s %9s %11s %9s %6s\n", "threshold", "precision", "recall(>=1)", "recall(2)", "F1")
+	bestT, bestF := 0.0, -1.0
+	for i := 1; i <= 19; i++ {
+		t := float64(i) / 20
+		m := measure(docs, t, nil)
+		fmt.Fprintf(w, "%9.2f %9.3f %11.3f %9.3f %6.3f\n", t, m.precision(), m.recall1(), m.recall2(), m.flagF1())
+		if m.recall2() >= 0.90 && m.flagF1() > bestF {
+			bestT, bestF = t, m.flagF1()
+		}
+	}
+	fmt.Fprintf(w, "best F1 with recall(2) >= 0.90: threshold %.2f (F1 %.3f)\n", bestT, bestF)
+}
+
+func printDisagreements(w io.Writer, docs []doc) {
+	var dis []disagreement
+	measure(docs, spot.Threshold, &dis)
+	sort.SliceStable(dis, func(i, j int) bool { return dis[i].label > dis[j].label })
+	for _, d := range dis {
+		kind := "missed"
+		if d.sent.Score >= spot.Threshold && d.label == 0 {
+			kind = "wrongly flagged"
+		}
+		fmt.Fprintf(w, "%s label %d score %.2f %v [%s]\n    %s\n", kind, d.label, d.sent.Score, d.sent.Reasons, d.doc, d.text)
+	}
+}

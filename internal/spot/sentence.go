@@ -1,0 +1,64 @@
+package spot
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"math"
+)
+
+// Sentence is one segment of an article with its check-worthiness.
+// Start and End are byte offsets into the text given to Suggest and
+// Text == text[Start:End].
+type Sentence struct {
+	Start       int      `json:"start"`
+	End         int      `json:"end"`
+	Text        string   `json:"text"`
+	Score       float64  `json:"score"`
+	Checkworthy bool     `json:"checkworthy"`
+	Reasons     []string `json:"reasons"` // never nil: [] when empty
+}
+
+// Suggest splits text into sentences (see Split) and scores each one (see
+// Score), in document order. Checkworthy is Score >= Threshold. It never
+// fails; text without any sentence yields an empty, non-nil slice.
+func Suggest(text string) []Sentence {
+	spans := Split(text)
+	out := make([]Sentence, len(spans))
+	for i, sp := range spans {
+		s := text[sp.Start:sp.End]
+		score, reasons := Score(s)
+		out[i] = Sentence{
+			Start:       sp.Start,
+			End:         sp.End,
+			Text:        s,
+			Score:       score,
+			Checkworthy: score >= Threshold,
+			Reasons:     reasons,
+		}
+	}
+	return out
+}
+
+// WriteJSONL writes sents to w as JSON Lines: exactly one object per line,
+// with the fields in the order start, end, text, score, checkworthy,
+// reasons, the score rounded to two decimals and reasons written as []
+// when nil. HTML characters are not escaped. JSON cannot carry invalid
+// UTF-8, so such bytes in Text come out as the escape \ufffd; start
+// and end stay exact. It returns the first write error; lines written before it stay
+// written.
+func WriteJSONL(w io.Writer, sents []Sentence) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, s := range sents {
+		if s.Reasons == nil {
+			s.Reasons = []string{}
+		}
+		s.Score = math.Round(s.Score*100) / 100
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,207 @@
+// Package web serves claimdesk over HTTP with Echo: the public reader pages,
+// embeds, the desk (templ + htmx) and the JSON API. Handlers are thin: they
+// parse input, call the store and domain, and render.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
+	"claimdesk/static"
+)
+
+// Config is what the server needs to know beyond its store.
+type Config struct {
+	// BaseURL is the absolute URL of the desk, used in feeds, JSON-LD and share links.
+	BaseURL string
+	// Newsroom is the name shown on cards and pages.
+	Newsroom string
+	// BodyLimit caps request bodies, e.g. "2M".
+	BodyLimit string
+	// SecureCookies marks cookies Secure; on when BaseURL is https.
+	SecureCookies bool
+	// RequireOtherReviewer makes publishing by a claim's own author forbidden.
+	RequireOtherReviewer bool
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// LoginLimit is how many failed logins per IP or email are allowed per LoginWindow.
+	LoginLimit  int
+	LoginWindow time.Duration
+}
+
+// Server is the claimdesk HTTP server.
+type Server struct {
+	echo    *echo.Echo
+	store   *store.Store
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	now     func() time.Time
+}
+
+// New wires the routes and middleware around st.
+func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
+	if cfg.Newsroom == "" {
+		cfg.Newsroom = "claimdesk"
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "2M"
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 14 * 24 * time.Hour
+	}
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit = 10
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if strings.HasPrefix(cfg.BaseURL, "https://") {
+		cfg.SecureCookies = true
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), now: time.Now}
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}))
+	e.Use(s.metrics.middleware)
+	e.Use(s.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.logger(c).Error("panic", "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(s.secureHeaders)
+	s.routes()
+	return s
+}
+
+// Handler returns the server as an http.Handler, for tests and benchmarks.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve accepts connections on l until ctx is done, then drains in-flight
+// requests for up to 20 seconds.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics.handler())
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
+
+	e.GET("/", s.home)
+	e.GET("/claims/:id", s.claimPage)
+	e.GET("/api/v1/claims", s.apiClaims, corsOpen)
+	e.GET("/api/v1/claims/:id", s.apiClaim, corsOpen)
+
+	auth := e.Group("", s.authenticate, s.csrf)
+	auth.GET("/login", s.loginPage)
+	auth.POST("/login", s.login)
+	auth.POST("/logout", s.logout)
+
+	desk := e.Group("/desk", s.authenticate, s.csrf, s.requireUser)
+	desk.GET("", s.deskHome)
+}
+
+// logger returns the request-scoped logger carrying the request id.
+func (s *Server) logger(c echo.Context) *slog.Logger {
+	return s.log.With("request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+}
+
+// logRequests writes one structured log line per request.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		r := c.Request()
+		s.logger(c).Info("request", "method", r.Method, "path", r.URL.Path, "route", c.Path(),
+			"status", c.Response().Status, "bytes", c.Response().Size, "duration_ms", float64(time.Since(start).Microseconds())/1000, "ip", c.RealIP())
+		return nil
+	}
+}
+
+// secureHeaders sets the headers every response carries. Embeds override
+// frame-ancestors for themselves.
+func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// corsOpen lets any origin read the public JSON API.
+func corsOpen(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+		return next(c)
+	}
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.logger(c).Warn("not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// render writes a templ component as HTML with the given status.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// userOf returns the logged-in user, or nil.
+func userOf(c echo.Context) *factcheck.User {
+	u, _ := c.Get(ctxUser).(*factcheck.User)
+	return u
+}
