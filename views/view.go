@@ -32,18 +32,18 @@ type Badge struct {
 
 // Card is a published claim in a list.
 type Card struct {
-	ID        int64
-	URL       string
-	Quote     string
-	Claimant  string
-	Summary   string
-	Date      string
-	DateISO   string
-	Badge     Badge
-	Status    string
-	Note      string
-	Tags      []string
-	Snippet   []Part
+	ID       int64
+	URL      string
+	Quote    string
+	Claimant string
+	Summary  string
+	Date     string
+	DateISO  string
+	Badge    Badge
+	Status   string
+	Note     string
+	Tags     []string
+	Snippet  []Part
 }
 
 // Part is a piece of highlighted text: Mark parts are search hits.

@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/seed"
+	"claimdesk/internal/store"
+	"claimdesk/internal/testutil"
+	"claimdesk/internal/web"
+	"claimdesk/seeds"
+)
+
+const testPassword = "correct horse battery"
+
+// env is a running claimdesk on a real database and a real HTTP server on
+// 127.0.0.1, loaded with the demo seeds and one user of each role.
+type env struct {
+	t        *testing.T
+	store    *store.Store
+	srv      *httptest.Server
+	admin    *factcheck.User
+	editor   *factcheck.User
+	reviewer *factcheck.User
+}
+
+func newEnv(t *testing.T, dialect string) *env {
+	t.Helper()
+	st := testutil.OpenStore(t, dialect)
+	ctx := context.Background()
+	if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	e := &env{t: t, store: st}
+	for _, u := range []**factcheck.User{&e.admin, &e.editor, &e.reviewer} {
+		*u = &factcheck.User{}
+	}
+	mk := func(email string, role factcheck.Role) *factcheck.User {
+		u := &factcheck.User{Email: email, Name: string(role) + " tester", Role: role}
+		if err := st.CreateUser(ctx, u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	e.admin = mk("admin@test.example", factcheck.RoleAdmin)
+	e.editor = mk("editor@test.example", factcheck.RoleEditor)
+	e.reviewer = mk("reviewer@test.example", factcheck.RoleReviewer)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var srv *web.Server
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.Handler().ServeHTTP(w, r) }))
+	e.srv.Start()
+	srv = web.New(st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5}, log)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// client is a browser-like HTTP client with a cookie jar that does not
+// follow redirects, so tests can see them.
+func (e *env) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// get fetches path and returns status, body and the response.
+func (e *env) get(c *http.Client, path string, header ...string) (int, string, *http.Response) {
+	e.t.Helper()
+	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrfFrom fetches a page and returns the CSRF token in its forms.
+func (e *env) csrfFrom(c *http.Client, path string) string {
+	e.t.Helper()
+	_, body, _ := e.get(c, path)
+	m := csrfRe.FindStringSubmatch(body)
+	if m == nil {
+		e.t.Fatalf("no CSRF token on %s", path)
+	}
+	return m[1]
+}
+
+func (e *env) postForm(c *http.Client, path string, form url.Values) (int, string, *http.Response) {
+	e.t.Helper()
+	resp, err := c.PostForm(e.srv.URL+path, form)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp
+}
+
+// login signs c in as email and fails the test if that does not work.
+func (e *env) login(c *http.Client, email string) {
+	e.t.Helper()
+	token := e.csrfFrom(c, "/login")
+	status, body, resp := e.postForm(c, "/login", url.Values{"_csrf": {token}, "email": {email}, "password": {testPassword}})
+	if status != http.StatusSeeOther {
+		e.t.Fatalf("login %s: status %d: %s", email, status, body)
+	}
+	_ = resp
+}
+
+func hasAll(t *testing.T, what, body string, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(body, s) {
+			t.Errorf("%s: missing %q", what, s)
+		}
+	}
+}
