@@ -24,6 +24,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "core schema", migrateCore},
 	{2, "full-text search", migrateSearch},
+	{3, "reader error reports", migrateReports},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -253,5 +254,25 @@ func migrateSearch(tx *gorm.DB, d Dialect) error {
 			VALUES (new.id, new.quote, new.claimant, new.summary, new.rationale);
 		END`,
 		`INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')`,
+	)
+}
+
+// migrateReports adds the table behind the desk's corrections queue: errors
+// readers report on published claims. reporter_hash is the SHA-256 of the
+// reporter's rate-limit key (their IP), so the limit works across nodes
+// without storing addresses.
+func migrateReports(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`CREATE TABLE reports (
+			id {{id}},
+			claim_id {{ref}} NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+			message TEXT NOT NULL,
+			email TEXT NOT NULL DEFAULT '',
+			reporter_hash TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			resolved_at {{time}},
+			resolved_by_id {{ref}} REFERENCES users(id) ON DELETE SET NULL)`,
+		`CREATE INDEX reports_open ON reports(resolved_at, created_at)`,
+		`CREATE INDEX reports_reporter ON reports(reporter_hash, created_at)`,
 	)
 }

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+
+	"claimdesk/internal/factcheck"
+)
+
+// ClaimStamp is what identifies one state of a claim: enough to tell
+// whether a cached rendering of it is still current.
+type ClaimStamp struct {
+	ID        int64
+	Version   int
+	Status    factcheck.Status
+	UpdatedAt time.Time
+}
+
+// PublicClaimStamp returns the stamp of a claim readers may see, with one
+// cheap indexed read; drafts, claims in review and unknown ids are ENOTFOUND.
+func (s *Store) PublicClaimStamp(ctx context.Context, id int64) (ClaimStamp, error) {
+	var st ClaimStamp
+	err := s.r.WithContext(ctx).Model(&factcheck.Claim{}).Select("id, version, status, updated_at").
+		Where("id = ?", id).Take(&st).Error
+	if err != nil {
+		return st, wrap(err, "Claim")
+	} else if !st.Status.Public() {
+		return ClaimStamp{}, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
+	}
+	return st, nil
+}
+
+// PublicClaimsAfter returns up to limit public claims with ids above
+// afterID, in id order, with rating, article and evidence loaded. Callers
+// page through every public claim by passing the last id they saw, so
+// memory stays bounded by limit.
+func (s *Store) PublicClaimsAfter(ctx context.Context, afterID int64, limit int) ([]factcheck.Claim, error) {
+	var cs []factcheck.Claim
+	err := s.r.WithContext(ctx).Preload("Rating").Preload("Article").
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+		Where("status IN ? AND id > ?", factcheck.PublicStatuses(), afterID).
+		Order("id").Limit(limit).Find(&cs).Error
+	return cs, err
+}
+
+// PublicArticleClaims returns the public claims of an article, by anchor start,
+// with their ratings. Drafts and claims in review are never returned.
+func (s *Store) PublicArticleClaims(ctx context.Context, articleID int64) ([]factcheck.Claim, error) {
+	var cs []factcheck.Claim
+	err := s.r.WithContext(ctx).Preload("Rating").
+		Where("article_id = ? AND status IN ?", articleID, factcheck.PublicStatuses()).
+		Order("anchor_start, anchor_end DESC, id").Find(&cs).Error
+	return cs, err
+}
+
+// PublicRevisions returns, for each of the given claims, the revisions made
+// since it was first published, oldest first. Revisions from before
+// publication are the desk's working drafts and stay internal.
+func (s *Store) PublicRevisions(ctx context.Context, claimIDs []int64) (map[int64][]factcheck.Revision, error) {
+	out := map[int64][]factcheck.Revision{}
+	if len(claimIDs) == 0 {
+		return out, nil
+	}
+	var rs []factcheck.Revision
+	if err := s.r.WithContext(ctx).Where("claim_id IN ?", claimIDs).Order("claim_id, version").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		var snap struct{ Status factcheck.Status }
+		if json.Unmarshal([]byte(r.Snapshot), &snap) != nil || !snap.Status.Public() {
+			continue
+		}
+		out[r.ClaimID] = append(out[r.ClaimID], r)
+	}
+	return out, nil
+}
