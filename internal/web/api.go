@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -72,8 +73,7 @@ func (s *Server) apiClaims(c echo.Context) error {
 	for i := range hits {
 		out = append(out, s.toAPI(&hits[i].Claim, false))
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=30, stale-while-revalidate=300")
-	return c.JSON(http.StatusOK, map[string]any{"claims": out, "total": total, "page": pageNum, "per_page": pageSize})
+	return sendJSON(c, map[string]any{"claims": out, "total": total, "page": pageNum, "per_page": pageSize}, cacheList)
 }
 
 // apiClaim returns one published claim with its evidence.
@@ -86,6 +86,83 @@ func (s *Server) apiClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=60, stale-while-revalidate=600")
-	return c.JSON(http.StatusOK, s.toAPI(cl, true))
+	return sendJSON(c, s.toAPI(cl, true), cachePublic)
+}
+
+// sendJSON marshals v and sends it as a cacheable public response.
+func sendJSON(c echo.Context, v any, cacheControl string) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return sendCacheable(c, echo.MIMEApplicationJSON, b, cacheControl)
+}
+
+// apiRevision is one public entry of a claim's history in the export.
+type apiRevision struct {
+	Version      int             `json:"version"`
+	CreatedAt    time.Time       `json:"created_at"`
+	Note         string          `json:"note"`
+	IsCorrection bool            `json:"is_correction"`
+	Snapshot     json.RawMessage `json:"snapshot"`
+}
+
+// apiExportLine is one line of the open-data export.
+type apiExportLine struct {
+	apiClaim
+	Revisions []apiRevision `json:"revisions"`
+}
+
+// apiExport streams every public claim, oldest id first, one JSON object
+// per line with its evidence and its history since publication. It pages
+// through the store so memory stays flat however many claims there are;
+// it carries no ETag, since that would need the whole body in memory.
+func (s *Server) apiExport(c echo.Context) error {
+	ctx := c.Request().Context()
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "application/x-ndjson")
+	w.Header().Set("Cache-Control", cacheList)
+	w.Header().Set("Content-Disposition", `inline; filename="claims.jsonl"`)
+	enc := json.NewEncoder(w)
+	var after int64
+	for {
+		claims, err := s.store.PublicClaimsAfter(ctx, after, exportPage)
+		if err != nil {
+			if w.Committed {
+				s.logger(c).Error("export aborted", "err", err)
+				return nil
+			}
+			return err
+		}
+		ids := make([]int64, len(claims))
+		for i := range claims {
+			ids[i] = claims[i].ID
+		}
+		revs, err := s.store.PublicRevisions(ctx, ids)
+		if err != nil {
+			if w.Committed {
+				s.logger(c).Error("export aborted", "err", err)
+				return nil
+			}
+			return err
+		}
+		if !w.Committed {
+			w.WriteHeader(http.StatusOK)
+		}
+		for i := range claims {
+			line := apiExportLine{apiClaim: s.toAPI(&claims[i], true), Revisions: []apiRevision{}}
+			for _, r := range revs[claims[i].ID] {
+				line.Revisions = append(line.Revisions, apiRevision{Version: r.Version, CreatedAt: r.CreatedAt, Note: r.Note,
+					IsCorrection: r.IsCorrection, Snapshot: json.RawMessage(r.Snapshot)})
+			}
+			if err := enc.Encode(line); err != nil {
+				return nil // the client went away
+			}
+		}
+		w.Flush()
+		if len(claims) < exportPage {
+			return nil
+		}
+		after = claims[len(claims)-1].ID
+	}
 }

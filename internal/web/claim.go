@@ -1,7 +1,7 @@
 package web
 
 import (
-	"net/http"
+	"bytes"
 	"net/url"
 	"strconv"
 	"strings"
@@ -83,24 +83,61 @@ func (s *Server) home(c echo.Context) error {
 	if int64(f.Offset+len(hits)) < total {
 		v.NextURL = link(pageNum + 1)
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=30, stale-while-revalidate=300")
-	return s.render(c, http.StatusOK, views.HomePage(v))
+	return s.renderCacheable(c, views.HomePage(v), cacheList)
 }
 
-// claimPage shows one published claim with its verdict and sources.
+// claimPage shows one published claim with its verdict, sources, ClaimReview
+// JSON-LD and report form. Rendered pages are cached per claim version (see
+// pageCache), so a repeat view costs one indexed read of the claim's stamp.
 func (s *Server) claimPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := claimID(c)
 	if err != nil {
 		return err
 	}
+	stamp, err := s.store.PublicClaimStamp(ctx, id)
+	if err != nil {
+		return err
+	}
+	cache := s.pages()
+	key := "claim:" + strconv.FormatInt(id, 10)
+	if p, ok := cache.get(key, stamp, s.now()); ok {
+		return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)
+	}
 	cl, err := s.store.PublicClaim(ctx, id)
 	if err != nil {
 		return err
 	}
+	revs, err := s.store.Revisions(ctx, cl.ID)
+	if err != nil {
+		return err
+	}
+	v, err := s.claimView(c, cl, revs)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := views.ClaimPage(v).Render(ctx, &buf); err != nil {
+		return err
+	}
+	p := cache.put(key, store.ClaimStamp{ID: cl.ID, Version: cl.Version, Status: cl.Status, UpdatedAt: cl.UpdatedAt}, buf.Bytes(), s.now())
+	return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)
+}
+
+// claimView builds the claim page's view: the card, the rationale as
+// sanitized HTML, the sources, the public history and the page metadata
+// (canonical URL, share image, oEmbed discovery, ClaimReview JSON-LD).
+func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck.Revision) (views.ClaimView, error) {
 	v := views.ClaimView{Page: s.page(c, "Fact check: "+truncate(cl.Quote, 90)), Card: card(cl, "")}
 	v.Description = cl.Summary
 	v.Canonical = s.cfg.BaseURL + claimPath(cl)
+	v.Image = s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10) + "/card.png"
+	v.OEmbedURL = s.cfg.BaseURL + "/oembed?url=" + url.QueryEscape(v.Canonical) + "&format=json"
+	ld, err := s.claimReviewJSONLD(cl)
+	if err != nil {
+		return v, err
+	}
+	v.JSONLD = ld
 	v.Rationale = renderMarkdown(cl.Rationale)
 	v.ClaimDate = fmtDate(cl.ClaimDate)
 	v.Published = fmtDate(cl.PublishedAt)
@@ -124,17 +161,12 @@ func (s *Server) claimPage(c echo.Context) error {
 	for _, e := range cl.Evidence {
 		v.Evidence = append(v.Evidence, views.EvidenceItem{URL: e.URL, Title: e.Title, Publisher: e.Publisher, Date: fmtDate(e.PublishedAt), Excerpt: e.Excerpt, Stance: string(e.Stance)})
 	}
-	revs, err := s.store.Revisions(ctx, cl.ID)
-	if err != nil {
-		return err
-	}
 	for _, r := range revs {
 		if r.IsCorrection {
 			v.History = append(v.History, views.RevisionItem{Version: r.Version, Date: fmtDate(&r.CreatedAt), Note: r.Note, IsCorrection: true})
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=60, stale-while-revalidate=600")
-	return s.render(c, http.StatusOK, views.ClaimPage(v))
+	return v, nil
 }
 
 func truncate(s string, n int) string {

@@ -1,0 +1,206 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"claimdesk/internal/factcheck"
+)
+
+// schema.org shapes of a ClaimReview, as search engines and fact-check
+// aggregators read them. Field order follows the schema.org examples.
+type (
+	ldClaimReview struct {
+		Context       string       `json:"@context,omitempty"`
+		Type          string       `json:"@type"`
+		URL           string       `json:"url"`
+		ClaimReviewed string       `json:"claimReviewed"`
+		ReviewRating  ldRating     `json:"reviewRating"`
+		ItemReviewed  ldClaim      `json:"itemReviewed"`
+		Author        ldAgent      `json:"author"`
+		DatePublished string       `json:"datePublished,omitempty"`
+		DateModified  string       `json:"dateModified,omitempty"`
+		Description   string       `json:"description,omitempty"`
+		Citation      []ldCreative `json:"citation,omitempty"`
+		Keywords      string       `json:"keywords,omitempty"`
+	}
+	ldRating struct {
+		Type          string `json:"@type"`
+		RatingValue   *int   `json:"ratingValue,omitempty"`
+		BestRating    *int   `json:"bestRating,omitempty"`
+		WorstRating   *int   `json:"worstRating,omitempty"`
+		AlternateName string `json:"alternateName"`
+	}
+	ldClaim struct {
+		Type            string       `json:"@type"`
+		Author          ldAgent      `json:"author"`
+		DatePublished   string       `json:"datePublished,omitempty"`
+		Appearance      []ldCreative `json:"appearance,omitempty"`
+		FirstAppearance *ldCreative  `json:"firstAppearance,omitempty"`
+	}
+	ldAgent struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
+	}
+	ldCreative struct {
+		Type          string   `json:"@type"`
+		URL           string   `json:"url"`
+		Name          string   `json:"name,omitempty"`
+		Publisher     *ldAgent `json:"publisher,omitempty"`
+		DatePublished string   `json:"datePublished,omitempty"`
+	}
+)
+
+// claimReview builds the schema.org ClaimReview of a public claim, with its
+// rating, article and evidence loaded. It is the one builder behind the
+// claim page's JSON-LD and the /api/v1/claimreview DataFeed. Ratings off
+// the numeric scale carry only their name (alternateName).
+func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
+	r := ldClaimReview{
+		Type:          "ClaimReview",
+		URL:           s.cfg.BaseURL + claimPath(c),
+		ClaimReviewed: c.Quote,
+		ReviewRating:  ldRating{Type: "Rating", AlternateName: c.RatingKey},
+		ItemReviewed: ldClaim{Type: "Claim", Author: ldAgent{Type: claimantType(c.Claimant), Name: c.Claimant},
+			DatePublished: ldDay(c.ClaimDate)},
+		Author:        ldAgent{Type: "Organization", Name: s.cfg.Newsroom, URL: s.cfg.BaseURL + "/"},
+		DatePublished: ldTime(c.PublishedAt),
+		DateModified:  ldTime(c.PublishedAt),
+		Description:   c.Summary,
+		Keywords:      strings.Join(c.Tags, ", "),
+	}
+	if c.CorrectedAt != nil {
+		r.DateModified = ldTime(c.CorrectedAt)
+	}
+	if c.Rating != nil {
+		r.ReviewRating.AlternateName = c.Rating.Label
+		if c.Rating.Value != nil {
+			v, best, worst := *c.Rating.Value, factcheck.BestRatingValue, factcheck.WorstRatingValue
+			r.ReviewRating.RatingValue, r.ReviewRating.BestRating, r.ReviewRating.WorstRating = &v, &best, &worst
+		}
+	}
+	if a := c.Article; a != nil && a.URL != "" {
+		work := ldCreative{Type: "CreativeWork", URL: a.URL, Name: a.Title, DatePublished: ldDay(a.PublishedAt)}
+		if a.Outlet != "" {
+			work.Publisher = &ldAgent{Type: "Organization", Name: a.Outlet}
+		}
+		r.ItemReviewed.Appearance = []ldCreative{work}
+		r.ItemReviewed.FirstAppearance = &work
+	}
+	for _, e := range c.Evidence {
+		cite := ldCreative{Type: "CreativeWork", URL: e.URL, Name: e.Title, DatePublished: ldDay(e.PublishedAt)}
+		if e.Publisher != "" {
+			cite.Publisher = &ldAgent{Type: "Organization", Name: e.Publisher}
+		}
+		r.Citation = append(r.Citation, cite)
+	}
+	return r
+}
+
+// claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document
+// safe to inline in a <script> element: json.Marshal escapes <, > and & as
+// \u003c, \u003e and \u0026, so "</script>" in a quote cannot end the element.
+func (s *Server) claimReviewJSONLD(c *factcheck.Claim) (string, error) {
+	r := s.claimReview(c)
+	r.Context = "https://schema.org"
+	b, err := json.Marshal(r)
+	return string(b), err
+}
+
+// organisationWords mark a claimant as an organisation rather than a person
+// in ClaimReview: schema.org wants the author's type and the desk only
+// records a name.
+var organisationWords = []string{
+	"administration", "agency", "association", "bank", "board", "bureau", "campaign", "center", "centre",
+	"coalition", "commission", "committee", "company", "congress", "convention", "corp", "council",
+	"court", "department", "foundation", "government", "group", "house", "inc", "institute", "kremlin",
+	"league", "ltd", "ministry", "nato", "office", "officials", "organization", "organisation", "party",
+	"pentagon", "police", "senate", "service", "union", "university", "watch", "news", "times", "post",
+}
+
+// claimantType guesses whether a claimant is a Person or an Organization.
+func claimantType(name string) string {
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		for _, o := range organisationWords {
+			if w == o {
+				return "Organization"
+			}
+		}
+	}
+	if name != "" && name == strings.ToUpper(name) && len(name) <= 8 { // acronyms: WHO, NATO, UNHCR
+		return "Organization"
+	}
+	return "Person"
+}
+
+func ldTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func ldDay(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// ldDataFeed is a schema.org DataFeed of ClaimReviews.
+type ldDataFeed struct {
+	Context         string       `json:"@context"`
+	Type            string       `json:"@type"`
+	Name            string       `json:"name"`
+	URL             string       `json:"url"`
+	DateModified    string       `json:"dateModified,omitempty"`
+	DataFeedElement []ldFeedItem `json:"dataFeedElement"`
+}
+
+type ldFeedItem struct {
+	Type         string          `json:"@type"`
+	DateCreated  string          `json:"dateCreated,omitempty"`
+	DateModified string          `json:"dateModified,omitempty"`
+	Item         []ldClaimReview `json:"item"`
+}
+
+// exportPage is how many claims the feed and export read per query.
+const exportPage = 200
+
+// apiClaimReviewFeed serves every public claim's ClaimReview as one
+// schema.org DataFeed, built by the same claimReview as the claim pages.
+func (s *Server) apiClaimReviewFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	feed := ldDataFeed{Context: "https://schema.org", Type: "DataFeed", Name: s.cfg.Newsroom + " fact checks",
+		URL: s.cfg.BaseURL + "/api/v1/claimreview", DataFeedElement: []ldFeedItem{}}
+	var after int64
+	for {
+		claims, err := s.store.PublicClaimsAfter(ctx, after, exportPage)
+		if err != nil {
+			return err
+		}
+		for i := range claims {
+			r := s.claimReview(&claims[i])
+			feed.DataFeedElement = append(feed.DataFeedElement, ldFeedItem{Type: "DataFeedItem",
+				DateCreated: r.DatePublished, DateModified: r.DateModified, Item: []ldClaimReview{r}})
+			if r.DateModified > feed.DateModified {
+				feed.DateModified = r.DateModified
+			}
+		}
+		if len(claims) < exportPage {
+			break
+		}
+		after = claims[len(claims)-1].ID
+	}
+	b, err := json.Marshal(feed)
+	if err != nil {
+		return err
+	}
+	return sendCacheable(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+}

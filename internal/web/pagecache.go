@@ -1,0 +1,73 @@
+package web
+
+import (
+	"sync"
+	"time"
+
+	"claimdesk/internal/store"
+)
+
+// pageCache keeps rendered public pages with their ETag, keyed by what they
+// show and validated against the claim's stamp (id, version, status,
+// update time), so an edit on any node is seen on the next request. Entries
+// also expire after a minute, which bounds staleness for things the stamp
+// does not cover (a renamed rating or reviewer). Losing the cache only costs
+// a re-render; nothing else depends on it.
+type pageCache struct {
+	mu  sync.Mutex
+	m   map[string]cachedPage
+	max int
+	ttl time.Duration
+}
+
+type cachedPage struct {
+	stamp   store.ClaimStamp
+	body    []byte
+	etag    string
+	expires time.Time
+}
+
+// pageCaches holds one pageCache per Server. Server's fields are wired in
+// server.go; keeping the cache beside it here lets the reader pages own it.
+var pageCaches sync.Map // *Server → *pageCache
+
+// pages returns the server's page cache, creating it on first use.
+func (s *Server) pages() *pageCache {
+	if pc, ok := pageCaches.Load(s); ok {
+		return pc.(*pageCache)
+	}
+	pc, _ := pageCaches.LoadOrStore(s, &pageCache{m: map[string]cachedPage{}, max: 4096, ttl: time.Minute})
+	return pc.(*pageCache)
+}
+
+func sameStamp(a, b store.ClaimStamp) bool {
+	return a.ID == b.ID && a.Version == b.Version && a.Status == b.Status && a.UpdatedAt.Equal(b.UpdatedAt)
+}
+
+// get returns the cached page for key if it was rendered from stamp and
+// has not expired.
+func (pc *pageCache) get(key string, stamp store.ClaimStamp, now time.Time) (cachedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	p, ok := pc.m[key]
+	if !ok || !sameStamp(p.stamp, stamp) || now.After(p.expires) {
+		return cachedPage{}, false
+	}
+	return p, true
+}
+
+// put stores body for key, evicting an arbitrary entry when full, and
+// returns the entry with its ETag.
+func (pc *pageCache) put(key string, stamp store.ClaimStamp, body []byte, now time.Time) cachedPage {
+	p := cachedPage{stamp: stamp, body: append([]byte(nil), body...), etag: etagOf(body), expires: now.Add(pc.ttl)}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if _, ok := pc.m[key]; !ok && len(pc.m) >= pc.max {
+		for k := range pc.m {
+			delete(pc.m, k)
+			break
+		}
+	}
+	pc.m[key] = p
+	return p
+}
