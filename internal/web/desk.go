@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,7 +21,9 @@ func (s *Server) deskHome(c echo.Context) error {
 		hits, _, err := s.store.ListClaims(ctx, f)
 		cards := make([]views.Card, 0, len(hits))
 		for i := range hits {
-			cards = append(cards, card(&hits[i].Claim, ""))
+			cd := card(&hits[i].Claim, "")
+			cd.URL = "/desk/claims/" + strconv.FormatInt(hits[i].ID, 10)
+			cards = append(cards, cd)
 		}
 		return cards, err
 	}
@@ -40,10 +43,11 @@ func (s *Server) deskHome(c echo.Context) error {
 		return err
 	}
 	v.Counts = []views.Count{
-		{Label: "drafts", N: counts[factcheck.StatusDraft]},
-		{Label: "in review", N: counts[factcheck.StatusInReview]},
-		{Label: "published", N: counts[factcheck.StatusPublished] + counts[factcheck.StatusCorrected]},
-		{Label: "corrected or retracted", N: counts[factcheck.StatusCorrected] + counts[factcheck.StatusRetracted]},
+		{Label: "drafts", N: counts[factcheck.StatusDraft], URL: "/desk/claims?status=draft"},
+		{Label: "in review", N: counts[factcheck.StatusInReview], URL: "/desk/claims?status=in_review"},
+		{Label: "published", N: counts[factcheck.StatusPublished], URL: "/desk/claims?status=published"},
+		{Label: "corrected", N: counts[factcheck.StatusCorrected], URL: "/desk/claims?status=corrected"},
+		{Label: "retracted", N: counts[factcheck.StatusRetracted], URL: "/desk/claims?status=retracted"},
 	}
 	return s.render(c, http.StatusOK, views.DeskHomePage(v))
 }

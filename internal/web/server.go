@@ -127,14 +127,13 @@ func (s *Server) routes() {
 	s.readerRoutes()
 	s.embedRoutes()
 
-	auth := e.Group("", s.authenticate, s.csrf)
-	auth.GET("/login", s.loginPage)
-	auth.POST("/login", s.login)
-	auth.POST("/logout", s.logout)
-
-	desk := e.Group("/desk", s.authenticate, s.csrf, s.requireUser)
-	desk.GET("", s.deskHome)
-	s.deskRoutes(desk)
+	// Middleware is attached per route, not per group: an Echo group with
+	// middleware also claims every unknown path under its prefix.
+	session := []echo.MiddlewareFunc{s.authenticate, s.csrf}
+	e.GET("/login", s.loginPage, session...)
+	e.POST("/login", s.login, session...)
+	e.POST("/logout", s.logout, session...)
+	s.deskRoutes([]echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf})
 }
 
 // logger returns the request-scoped logger carrying the request id.
