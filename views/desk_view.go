@@ -31,25 +31,25 @@ type ParagraphView struct {
 // claim spotter, and its claims.
 type DeskArticleView struct {
 	Page
-	ID          int64
-	Title       string
-	Meta        string
-	SourceURL   string
-	Paragraphs  []ParagraphView
-	Flagged     int
-	Total       int
-	Claims      []Card
-	Orphaned    []Card
-	Error       string
-	Claimant    string
-	Notice      string
+	ID         int64
+	Title      string
+	Meta       string
+	SourceURL  string
+	Paragraphs []ParagraphView
+	Flagged    int
+	Total      int
+	Claims     []Card
+	Orphaned   []Card
+	Error      string
+	Claimant   string
+	Notice     string
 }
 
 // EvidenceRow is one editable source on the claim editor.
 type EvidenceRow struct {
-	ID                                                   int64
+	ID                                                  int64
 	URL, Title, Publisher, PublishedAt, Excerpt, Stance string
-	First, Last                                          bool
+	First, Last                                         bool
 }
 
 // DeskClaimView is the claim editor.
