@@ -6,6 +6,7 @@
 //	claimdesk suggest [FILE|-]
 //	claimdesk user add --email E --name N --role R   (password on stdin)
 //	claimdesk token create --email E
+//	claimdesk backup FILE | claimdesk restore FILE
 package main
 
 import (
@@ -40,6 +41,8 @@ Usage:
   claimdesk suggest [FILE|-]       split an article into sentences and score them (JSON Lines)
   claimdesk user add --email E --name N --role admin|reviewer|editor   (password on stdin)
   claimdesk token create --email E  print a new API token once
+  claimdesk backup FILE            consistent copy of the SQLite database, while serving
+  claimdesk restore FILE           check a backup and put it in place (server stopped)
 
 Run "claimdesk COMMAND -h" for a command's flags.
 Environment: CLAIMDESK_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
@@ -68,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(rest) > 0 && rest[0] == "create" {
 			return runTokenCreate(ctx, rest[1:], stdout, stderr)
 		}
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
