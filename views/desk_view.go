@@ -143,3 +143,17 @@ type NewClaimView struct {
 	Quote, Claimant, ClaimDate string
 	Errors                     FieldErrors
 }
+
+// ScaleView is the desk's rating-scale editor.
+type ScaleView struct {
+	Page
+	CanEdit bool
+	Rows    []ScaleRow
+	Notice  string
+	Errors  FieldErrors
+}
+
+// ScaleRow is one rating in the editor.
+type ScaleRow struct {
+	Key, Label, Value, Description, Color string
+}

@@ -295,3 +295,32 @@ func TestArticleEditReanchorsClaims(t *testing.T) {
 		t.Fatal("orphaned claim not shown on the article page")
 	}
 }
+
+func TestAdminEditsRatingScale(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ed, admin := e.client(), e.client()
+	e.login(ed, "editor@test.example")
+	e.login(admin, "admin@test.example")
+	token := e.csrfFrom(ed, "/desk/ratings")
+	if st, _, _ := e.postForm(ed, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"false"}, "label": {"Wrong"}}); st != http.StatusForbidden {
+		t.Fatalf("editor changed the scale: %d", st)
+	}
+	token = e.csrfFrom(admin, "/desk/ratings")
+	st, body, _ := e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"false"}, "label": {"Wrong"}, "value": {"1"}, "color": {"#aa0000"}, "description": {"Not accurate."}})
+	if st != 200 || !strings.Contains(body, "Saved Wrong.") {
+		t.Fatalf("admin edit: %d", st)
+	}
+	st, _, _ = e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"pants-on-fire"}, "label": {"Pants on fire"}, "value": {"0"}})
+	if st != 422 {
+		t.Fatalf("value 0 accepted: %d", st)
+	}
+	st, _, _ = e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"pants-on-fire"}, "label": {"Pants on fire"}, "value": {"1"}, "color": {"#ff4500"}})
+	if st != 200 {
+		t.Fatalf("add rating: %d", st)
+	}
+	rs, _ := e.store.Ratings(t.Context())
+	last := rs[len(rs)-1]
+	if last.Key != "pants-on-fire" || rs[4].Label != "Wrong" || len(rs) != 8 {
+		t.Fatalf("scale after edits: %+v", rs)
+	}
+}

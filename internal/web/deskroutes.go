@@ -21,6 +21,8 @@ func (s *Server) deskRoutes(mw []echo.MiddlewareFunc) {
 	e.GET("/desk/claims/:id", s.deskClaim, mw...)
 	e.GET("/desk/claims/:id/history", s.claimHistory, mw...)
 	e.POST("/desk/preview", s.preview, mw...)
+	e.GET("/desk/ratings", s.scaleEditor, mw...)
+	e.POST("/desk/ratings", s.saveRating, mw...)
 	for path, op := range s.claimOps() {
 		e.POST("/desk/claims/:id"+path, s.claimWrite(op), mw...)
 	}

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"claimdesk/internal/factcheck"
+)
+
+// SaveRating adds a rating to the scale or updates the one with the same
+// key. It returns EINVALID for a bad rating.
+func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var cur factcheck.Rating
+		err := tx.Where("key = ?", r.Key).First(&cur).Error
+		if err == gorm.ErrRecordNotFound {
+			var last struct{ N int }
+			tx.Model(&factcheck.Rating{}).Select("COALESCE(MAX(position), -1) + 1 AS n").Scan(&last)
+			r.Position = last.N
+			return tx.Create(r).Error
+		} else if err != nil {
+			return err
+		}
+		r.ID, r.Position = cur.ID, cur.Position
+		return tx.Model(&cur).Select("label", "value", "description", "color").Updates(r).Error
+	})
+}
