@@ -157,3 +157,33 @@ type ScaleView struct {
 type ScaleRow struct {
 	Key, Label, Value, Description, Color string
 }
+
+// UsersView is the admin's user list and add-user form.
+type UsersView struct {
+	Page
+	Users             []UserRow
+	Email, Name, Role string
+	Errors            FieldErrors
+	Notice            string
+}
+
+// UserRow is one user.
+type UserRow struct {
+	ID                int64
+	Email, Name, Role string
+	Self              bool
+}
+
+// TokensView lists the user's API tokens; NewToken is shown once.
+type TokensView struct {
+	Page
+	Tokens   []TokenRow
+	NewToken string
+	Notice   string
+}
+
+// TokenRow is one API token, without its secret.
+type TokenRow struct {
+	ID                     int64
+	Name, Created, Revoked string
+}

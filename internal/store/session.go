@@ -113,3 +113,32 @@ func normEmail(e string) string {
 	u.Normalize()
 	return u.Email
 }
+
+// APIToken describes an issued token without its secret.
+type APIToken struct {
+	ID         int64
+	Name       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// APITokens lists a user's tokens, newest first.
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	var rows []apiToken
+	err := s.r.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&rows).Error
+	out := make([]APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = APIToken{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+	}
+	return out, err
+}
+
+// RevokeAPITokenByID revokes one of userID's tokens; ENOTFOUND if it is not theirs.
+func (s *Store) RevokeAPITokenByID(ctx context.Context, userID, id int64) error {
+	res := s.w.WithContext(ctx).Model(&apiToken{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, userID).Update("revoked_at", s.now())
+	if res.Error == nil && res.RowsAffected == 0 {
+		return factcheck.Errorf(factcheck.ENOTFOUND, "Token not found.")
+	}
+	return res.Error
+}

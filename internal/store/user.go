@@ -122,3 +122,20 @@ func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) 
 func (s *Store) ClearLoginFailures(ctx context.Context, key string, before time.Time) error {
 	return s.w.WithContext(ctx).Where("key = ? OR created_at < ?", key, before).Delete(&loginFailure{}).Error
 }
+
+// SetRole changes a user's role and ends their sessions, so the new role
+// applies at once. It returns EINVALID for an unknown role.
+func (s *Store) SetRole(ctx context.Context, userID int64, role factcheck.Role) error {
+	if !role.Valid() {
+		return factcheck.FieldError("role", "Role must be admin, reviewer or editor.")
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gormDB) error {
+		res := tx.Model(&factcheck.User{}).Where("id = ?", userID).Updates(map[string]any{"role": role, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		} else if res.RowsAffected == 0 {
+			return factcheck.Errorf(factcheck.ENOTFOUND, "User not found.")
+		}
+		return tx.Where("user_id = ?", userID).Delete(&session{}).Error
+	})
+}

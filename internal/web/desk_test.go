@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -322,5 +323,54 @@ func TestAdminEditsRatingScale(t *testing.T) {
 	last := rs[len(rs)-1]
 	if last.Key != "pants-on-fire" || rs[4].Label != "Wrong" || len(rs) != 8 {
 		t.Fatalf("scale after edits: %+v", rs)
+	}
+}
+
+func TestUsersAndTokensPages(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ed, admin := e.client(), e.client()
+	e.login(ed, "editor@test.example")
+	e.login(admin, "admin@test.example")
+	if st, _, _ := e.get(ed, "/desk/users"); st != http.StatusForbidden {
+		t.Fatalf("editor sees users: %d", st)
+	}
+	token := e.csrfFrom(ed, "/desk/tokens")
+	if st, _, _ := e.postForm(ed, "/desk/users", url.Values{"_csrf": {token}, "email": {"x@y.example"}, "name": {"X"}, "role": {"admin"}, "password": {"long password here"}}); st != http.StatusForbidden {
+		t.Fatalf("editor adds users: %d", st)
+	}
+	atoken := e.csrfFrom(admin, "/desk/users")
+	st, body, _ := e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {"short"}})
+	if st != 422 || !strings.Contains(body, "at least 10") || !strings.Contains(body, "new@paper.example") {
+		t.Fatalf("weak password: %d", st)
+	}
+	st, _, _ = e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {"long password here"}})
+	if u, err := e.store.UserByEmail(t.Context(), "new@paper.example"); st != 200 || err != nil || u.Role != "reviewer" {
+		t.Fatalf("add user: %d %v", st, err)
+	}
+	// Promoting the editor ends their session, so the new role applies at once.
+	st, _, _ = e.postForm(admin, "/desk/users/"+strconv.FormatInt(e.editor.ID, 10)+"/role", url.Values{"_csrf": {atoken}, "role": {"reviewer"}})
+	if st != 200 {
+		t.Fatalf("set role: %d", st)
+	}
+	if st, _, _ := e.get(ed, "/desk"); st != http.StatusSeeOther {
+		t.Fatalf("old session survived a role change: %d", st)
+	}
+	e.login(ed, "editor@test.example")
+	token = e.csrfFrom(ed, "/desk/tokens")
+	_, body, _ = e.postForm(ed, "/desk/tokens", url.Values{"_csrf": {token}, "name": {"CMS"}})
+	m := regexp.MustCompile(`value="(cd_[^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("new token not shown")
+	}
+	if st := e.api("GET", "/desk/claims/1", m[1], nil, nil); st != 200 {
+		t.Fatalf("new token: %d", st)
+	}
+	ts, _ := e.store.APITokens(t.Context(), e.editor.ID)
+	e.postForm(ed, "/desk/tokens/"+strconv.FormatInt(ts[0].ID, 10)+"/revoke", url.Values{"_csrf": {token}})
+	if st := e.api("GET", "/desk/claims/1", m[1], nil, nil); st != 401 {
+		t.Fatalf("revoked token: %d", st)
+	}
+	if _, body, _ := e.get(ed, "/desk/tokens"); strings.Contains(body, m[1]) {
+		t.Fatal("token shown again")
 	}
 }

@@ -23,6 +23,12 @@ func (s *Server) deskRoutes(mw []echo.MiddlewareFunc) {
 	e.POST("/desk/preview", s.preview, mw...)
 	e.GET("/desk/ratings", s.scaleEditor, mw...)
 	e.POST("/desk/ratings", s.saveRating, mw...)
+	e.GET("/desk/users", s.usersPage, mw...)
+	e.POST("/desk/users", s.addUser, mw...)
+	e.POST("/desk/users/:id/role", s.setRole, mw...)
+	e.GET("/desk/tokens", s.tokensPage, mw...)
+	e.POST("/desk/tokens", s.createToken, mw...)
+	e.POST("/desk/tokens/:id/revoke", s.revokeToken, mw...)
 	for path, op := range s.claimOps() {
 		e.POST("/desk/claims/:id"+path, s.claimWrite(op), mw...)
 	}
