@@ -2,9 +2,9 @@ package web_test
 
 import (
 	"strconv"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
