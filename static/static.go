@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-//go:embed *.css *.js
+//go:embed *.css *.js *.svg
 var files embed.FS
 
 // HTMX is the file name of the bundled htmx build (npm package htmx.org).
