@@ -7,7 +7,7 @@ BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
 
-.PHONY: run build test bench eval fmt lint generate deps-test pg-start pg-stop clean
+.PHONY: run build test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
 
 run: build
 	./$(BIN) serve
@@ -42,6 +42,16 @@ pg-start:
 
 pg-stop:
 	@bash .ci/postgres.sh stop
+
+# The long load test: 50 editors in pairs on shared claims plus 8 readers for
+# 60 s on SQLite and on PostgreSQL; prints throughput and latency per route and
+# fails on any lost write, false conflict or 5xx. (make test runs a short one.)
+loadtest: $(HTMX) generate pg-start
+	@set -o pipefail; status=0; \
+	CI=$${CI:-true} CLAIMDESK_TEST_DATABASE_URL=$$(cat $(PGURL_FILE)) \
+	  $(GO_TEST) -timeout 20m -run '^TestLoad$$' -v ./internal/loadtest \
+	  -args -loadtest.editors=50 -loadtest.readers=8 -loadtest.duration=60s || status=$$?; \
+	$(MAKE) --no-print-directory pg-stop; exit $$status
 
 bench: $(HTMX) generate
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
