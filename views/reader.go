@@ -119,3 +119,15 @@ func (r ReportItem) ResolveURL() string {
 
 // reportPath is the public report form of a claim.
 func reportPath(id int64) string { return "/claims/" + strconv.FormatInt(id, 10) + "/report" }
+
+// maxExactTotal mirrors store.MaxTotal: list totals above it are capped
+// counts, shown as "more than".
+const maxExactTotal = 2000
+
+// totalText shows a list total, honest about capped counts.
+func totalText(n int64) string {
+	if n > maxExactTotal {
+		return "more than " + strconv.Itoa(maxExactTotal)
+	}
+	return strconv.FormatInt(n, 10)
+}

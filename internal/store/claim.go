@@ -37,9 +37,22 @@ const (
 	MarkEnd   = "\x03"
 )
 
-// ListClaims returns one page of claims matching f and the total count.
-// With a query, hits are ranked by relevance; otherwise newest published
-// (then created) first. Any query string is safe: it is reduced to words.
+// MaxTotal caps how many matches ListClaims counts: counting every one of
+// a huge match set costs more than the page itself. A total above MaxTotal
+// means "more than MaxTotal".
+const MaxTotal = 2000
+
+// searchCandidates is how many of the newest matches a full-text search
+// ranks by relevance. Ranking every match of a common word ("ukraine" in a
+// fifth of the archive) is what makes search slow; readers want the most
+// relevant of the recent checks, so older matches beyond this many are not
+// ranked. Rare words match fewer claims and are ranked in full.
+const searchCandidates = 2000
+
+// ListClaims returns one page of claims matching f and the total count,
+// capped at MaxTotal+1. With a query, the newest searchCandidates matches
+// are ranked by relevance; otherwise newest published (then created)
+// first. Any query string is safe: it is reduced to words.
 func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int64, error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
@@ -50,7 +63,8 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 	if len(statuses) == 0 {
 		statuses = factcheck.PublicStatuses()
 	}
-	q := s.r.WithContext(ctx).Model(&factcheck.Claim{}).Where("claims.status IN ?", statuses)
+	db := s.r.WithContext(ctx)
+	q := db.Model(&factcheck.Claim{}).Where("claims.status IN ?", statuses)
 	if f.Rating != "" {
 		q = q.Where("claims.rating_key = ?", f.Rating)
 	}
@@ -65,35 +79,68 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 	if f.Query != "" && len(terms) == 0 {
 		return nil, 0, nil // nothing searchable, e.g. only punctuation
 	}
-	var arg string
+	// Three cheap steps instead of one query that sorts whole rows: the
+	// page's ids in order, then those rows (with snippets), then a capped count.
+	var arg, snippet string
+	order := "claims.published_at DESC, claims.id DESC"
 	if len(terms) > 0 {
 		switch s.dialect {
 		case Postgres:
 			arg = strings.Join(pgTerms(terms), " & ")
-			q = q.Where("claims.search @@ to_tsquery('english', ?)", arg)
+			q = q.Where("claims.search @@ to_tsquery('english', ?)", arg).
+				Where("claims.id IN (SELECT id FROM claims WHERE search @@ to_tsquery('english', ?) ORDER BY id DESC LIMIT ?)", arg, searchCandidates)
+			order = "ts_rank(claims.search, to_tsquery('english', " + pgQuote(arg) + ")) DESC, claims.id DESC"
+			snippet = "ts_headline('english', claims.quote || ' — ' || claims.summary, to_tsquery('english', " + pgQuote(arg) + "), " +
+				"'StartSel=" + MarkStart + ", StopSel=" + MarkEnd + ", MaxWords=40, MinWords=15, HighlightAll=true')"
 		default:
-			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", ftsQuery(terms))
+			arg = ftsQuery(terms)
+			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", arg).
+				Where("claims.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT ?)", arg, searchCandidates)
+			order = "bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC"
+			snippet = "snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24)"
 		}
 	}
-	var total int64
-	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+	var ids []int64
+	if err := q.Session(&gorm.Session{}).Select("claims.id").Order(order).Offset(f.Offset).Limit(f.Limit).Pluck("claims.id", &ids).Error; err != nil {
 		return nil, 0, err
 	}
-	switch {
-	case len(terms) > 0 && s.dialect == Postgres:
-		q = q.Select("claims.*, ts_headline('english', claims.quote || ' — ' || claims.summary, to_tsquery('english', ?), "+
-			"'StartSel="+MarkStart+", StopSel="+MarkEnd+", MaxWords=40, MinWords=15, HighlightAll=true') AS snippet", arg).
-			Order(gorm.Expr("ts_rank(claims.search, to_tsquery('english', ?)) DESC, claims.id DESC", arg))
-	case len(terms) > 0:
-		q = q.Select("claims.*, snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24) AS snippet").
-			Order("bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC")
-	default:
-		q = q.Select("claims.*, '' AS snippet").Order("claims.published_at DESC, claims.id DESC")
+	var total int64
+	if err := db.Table("(?) AS m", q.Session(&gorm.Session{}).Select("1").Limit(MaxTotal+1)).Count(&total).Error; err != nil {
+		return nil, 0, err
 	}
-	var hits []ClaimHit
-	err := q.Preload("Rating").Offset(f.Offset).Limit(f.Limit).Find(&hits).Error
-	return hits, total, err
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
+	rows := db.Model(&factcheck.Claim{}).Where("claims.id IN ?", ids).Preload("Rating")
+	switch {
+	case snippet != "" && s.dialect == Postgres:
+		rows = rows.Select("claims.*, " + snippet + " AS snippet")
+	case snippet != "":
+		rows = rows.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", arg).
+			Select("claims.*, " + snippet + " AS snippet")
+	default:
+		rows = rows.Select("claims.*, '' AS snippet")
+	}
+	var found []ClaimHit
+	if err := rows.Find(&found).Error; err != nil {
+		return nil, 0, err
+	}
+	byID := make(map[int64]ClaimHit, len(found))
+	for _, h := range found {
+		byID[h.ID] = h
+	}
+	hits := make([]ClaimHit, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits, total, nil
 }
+
+// pgQuote quotes a string literal for PostgreSQL. Search terms are already
+// reduced to letters and digits; quoting is a second guard.
+func pgQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // searchTerms reduces a reader's query to at most 12 plain words of letters
 // and digits, so no query syntax, quote or operator reaches the database.
