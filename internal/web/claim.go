@@ -99,7 +99,7 @@ func (s *Server) claimPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cache := s.pages()
+	cache := s.pages
 	key := "claim:" + strconv.FormatInt(id, 10)
 	if p, ok := cache.get(key, stamp, s.now()); ok {
 		return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)

@@ -27,17 +27,9 @@ type cachedPage struct {
 	expires time.Time
 }
 
-// pageCaches holds one pageCache per Server. Server's fields are wired in
-// server.go; keeping the cache beside it here lets the reader pages own it.
-var pageCaches sync.Map // *Server → *pageCache
-
-// pages returns the server's page cache, creating it on first use.
-func (s *Server) pages() *pageCache {
-	if pc, ok := pageCaches.Load(s); ok {
-		return pc.(*pageCache)
-	}
-	pc, _ := pageCaches.LoadOrStore(s, &pageCache{m: map[string]cachedPage{}, max: 4096, ttl: time.Minute})
-	return pc.(*pageCache)
+// newPageCache returns an empty cache of at most max pages.
+func newPageCache(max int, ttl time.Duration) *pageCache {
+	return &pageCache{m: map[string]cachedPage{}, max: max, ttl: ttl}
 }
 
 func sameStamp(a, b store.ClaimStamp) bool {

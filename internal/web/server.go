@@ -47,6 +47,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	pages   *pageCache // rendered claim pages; safe to lose
 	now     func() time.Time
 }
 
@@ -73,7 +74,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), now: time.Now}
+	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 
