@@ -108,3 +108,61 @@ func TestScoreMojibake(t *testing.T) {
 		t.Errorf("mojibake changed the score: %.2f %v vs %.2f %v", clean, cleanReasons, damaged, damagedReasons)
 	}
 }
+
+// TestScoreRules pins the cues added after the blind evaluation: each case
+// states whether a reason must or must not fire and which side of the
+// Threshold the sentence lands on.
+func TestScoreRules(t *testing.T) {
+	cases := []struct {
+		name     string
+		sentence string
+		has      string // reason that must be present, if any
+		hasNot   string // reason that must be absent, if any
+		flagged  bool
+	}{
+		{"say after a modal reports nothing", `"But we can't say walking causes the lower risk."`, "", ReasonAttribution, false},
+		{"say after a subject reports", "Experts say walking cut the risk by 38% in the study.", ReasonAttribution, "", true},
+		{"remains to be seen is a hedge", "Whether the new building can win back readers lost during the closure remains to be seen.", ReasonHedge, "", false},
+		{"contact line is a by-line", "Contact Karen Oduya at koduya@example.com or 541-555-0142.", ReasonHeading, "", false},
+		{"unattributed whole quote", `"The real problem is that nobody wants to pay to keep tanks full in a mild year."`, ReasonOpinion, "", false},
+		{"end of a multi-sentence quote", `But people are sleeping in their cars... and we're arguing about parking spaces."`, ReasonOpinion, "", false},
+		{"whole quote with a figure stays a claim", "“But our members have lost 12% of their pay to inflation since 2021.”", ReasonOpinion, "", true},
+		{"attributed quote is no whole quote", `"We ran out of library cards by 11 o'clock," Ferreira said.`, ReasonAttribution, ReasonOpinion, true},
+		{"quoted question with short tag", `"Is it perfect?" Raman asked.`, ReasonQuestion, "", false},
+		{"quoted question with long tag", `"Who asked for this?" said Mayor Daniel Ortiz of Glenfield, a suburb of about 40,000 people.`, "", ReasonQuestion, true},
+		{"list number is no figure", "1. Publish the forecasts of individual committee members.", "", ReasonNumber, false},
+		{"bare source noun is no attribution", "The study has limitations.", "", ReasonAttribution, false},
+		{"source noun with a reporting verb", "The study found that 2,131 participants developed dementia.", ReasonAttribution, "", true},
+	}
+	for _, tc := range cases {
+		score, reasons := Score(tc.sentence)
+		if tc.has != "" && !slices.Contains(reasons, tc.has) {
+			t.Errorf("%s: Score(%q) reasons %v, want %q among them", tc.name, tc.sentence, reasons, tc.has)
+		}
+		if tc.hasNot != "" && slices.Contains(reasons, tc.hasNot) {
+			t.Errorf("%s: Score(%q) reasons %v, want no %q", tc.name, tc.sentence, reasons, tc.hasNot)
+		}
+		if got := score >= Threshold; got != tc.flagged {
+			t.Errorf("%s: Score(%q) = %.2f %v, flagged %v, want %v", tc.name, tc.sentence, score, reasons, got, tc.flagged)
+		}
+	}
+}
+
+func TestWholeQuote(t *testing.T) {
+	for s, want := range map[string]bool{
+		`"That ends today."`:            true,
+		"“That ends today.”":            true,
+		`"No.`:                          true,
+		`it ends here."`:                true,
+		`"We act," she said.`:           false,
+		`She called it "long overdue."`: false,
+		"No quotes at all.":             false,
+		`""`:                            false, // no words
+		`"`:                             false,
+		"":                              false,
+	} {
+		if got := wholeQuote(s); got != want {
+			t.Errorf("wholeQuote(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -32,6 +32,13 @@ type Span struct {
 //     or dash) and is followed by a line starting with a lowercase letter
 //     continues on that line.
 //
+// The markers of list items ("- ", "• ", "* ", "1. ", "2) ") are not part
+// of the item's segment; a line counts as a list item when the nearest
+// non-blank line before or after it has the same kind of marker, so a lone
+// numbered heading ("1. Background") keeps its number. A photo or source
+// credit in parentheses at the end of a line ("(Jane Doe/Reuters)",
+// "(Photo: Jane Doe)") stays with the sentence before it.
+//
 // A period does not end a sentence after a title or other abbreviation
 // (Dr., Mr., Nov. 17, No. 3, e.g., U.S. President, J. Smith), inside a
 // number (2.35%, $1.5 billion), or when the next word starts in lowercase;
@@ -51,12 +58,141 @@ func Split(text string) []Span {
 			next++
 		}
 		if !softBreak(text, chunk, i, next) {
-			spans = splitChunk(text, chunk, i, spans)
+			spans = splitChunk(text, listItemStart(text, chunk, i), i, spans)
 			chunk = next
 		}
 		i = next
 	}
-	return splitChunk(text, chunk, len(text), spans)
+	return splitChunk(text, listItemStart(text, chunk, len(text)), len(text), spans)
+}
+
+// Kinds of list markers at the start of a line.
+const (
+	markNone   = iota
+	markBullet // - * • · ▪ ‣ ◦ –
+	markNumber // 1. 2) 10.
+)
+
+// listMarker returns the kind of list marker that opens the line starting
+// at s (after any indentation) and where the item's text begins, or
+// markNone. A marker must be followed by a space and then some text.
+func listMarker(text string, s, e int) (kind, start int) {
+	s = skipSpaces(text, s, e)
+	if s >= e {
+		return markNone, s
+	}
+	j := s
+	r, n := decodeAt(text, j)
+	switch {
+	case strings.ContainsRune("-*•·▪‣◦–", r):
+		kind, j = markBullet, j+n
+	case r >= '0' && r <= '9':
+		for j < e && j-s < 3 && text[j] >= '0' && text[j] <= '9' {
+			j++
+		}
+		if j >= e || text[j] != '.' && text[j] != ')' {
+			return markNone, s
+		}
+		kind, j = markNumber, j+1
+	default:
+		return markNone, s
+	}
+	if j >= e {
+		return markNone, s
+	}
+	if r, _ := decodeAt(text, j); !isSpace(r) || isLineBreak(r) {
+		return markNone, s
+	}
+	k := skipSpaces(text, j, e)
+	if k >= e {
+		return markNone, s
+	}
+	return kind, k
+}
+
+// skipSpaces returns the first position in text[s:e] that is not white
+// space other than a line break, or e.
+func skipSpaces(text string, s, e int) int {
+	for s < e {
+		r, n := decodeAt(text, s)
+		if !isSpace(r) || isLineBreak(r) {
+			break
+		}
+		s += n
+	}
+	return s
+}
+
+// listItemStart returns where the segment text of the line chunk
+// text[a:b] begins: after its list marker ("- ", "• ", "1. ", "2) ") when
+// the line is an item of a list, else a. A line is a list item when the
+// nearest non-blank line before or after it opens with the same kind of
+// marker, so a run of bullets loses its bullets while a lone numbered
+// heading such as "1. Background" keeps its number.
+func listItemStart(text string, a, b int) int {
+	kind, start := listMarker(text, a, b)
+	if kind == markNone {
+		return a
+	}
+	if prevLineMarker(text, a) == kind || nextLineMarker(text, b) == kind {
+		return start
+	}
+	return a
+}
+
+// prevLineMarker returns the list marker kind of the nearest non-blank
+// line ending before a, which starts a line.
+func prevLineMarker(text string, a int) int {
+	e := a
+	for e > 0 {
+		// Step back over the line break, then find the line's start.
+		r, n := utf8.DecodeLastRuneInString(text[:e])
+		if !isLineBreak(r) {
+			break
+		}
+		e -= n
+		s := e
+		for s > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:s])
+			if isLineBreak(r) {
+				break
+			}
+			s -= n
+		}
+		if skipSpaces(text, s, e) < e {
+			kind, _ := listMarker(text, s, e)
+			return kind
+		}
+		e = s
+	}
+	return markNone
+}
+
+// nextLineMarker returns the list marker kind of the nearest non-blank
+// line starting after the line break at b.
+func nextLineMarker(text string, b int) int {
+	s := b
+	for s < len(text) {
+		r, n := decodeAt(text, s)
+		if !isLineBreak(r) {
+			break
+		}
+		s += n
+		e := s
+		for e < len(text) {
+			r, n := decodeAt(text, e)
+			if isLineBreak(r) {
+				break
+			}
+			e += n
+		}
+		if skipSpaces(text, s, e) < e {
+			kind, _ := listMarker(text, s, e)
+			return kind
+		}
+		s = e
+	}
+	return markNone
 }
 
 // decodeAt decodes the rune at byte i, taking the ASCII fast path.
@@ -269,6 +405,9 @@ func boundary(text string, a, b, seg, i int) (end int, cut bool) {
 	if k >= b {
 		return j, true
 	}
+	if creditAt(text, k, b) {
+		return j, false
+	}
 	switch {
 	case bang:
 		return j, startsSentence(text, k, b) && !(quoted && speechTagFollows(text, k, b))
@@ -277,6 +416,48 @@ func boundary(text string, a, b, seg, i int) (end int, cut bool) {
 	}
 	return j, periodEnds(text, a, seg, i, k, b)
 }
+
+// creditAt reports whether text[k:b] is nothing but a parenthetical
+// credit that closes a caption or a quoted line: "(Dev Patel/The Courier)",
+// "(AP Photo/Jane Doe)", "(Photo: Jane Doe)", "(Courtesy of the family)".
+// It is not a sentence and stays with the one before it. A credit holds a
+// slash or opens with a credit word, and does not end with sentence-final
+// punctuation of its own; a parenthetical tag like "(Policy)" is neither.
+func creditAt(text string, k, b int) bool {
+	if text[k] != '(' {
+		return false
+	}
+	e := b
+	for e > k {
+		r, n := utf8.DecodeLastRuneInString(text[k:e])
+		if !isSpace(r) {
+			break
+		}
+		e -= n
+	}
+	if e-k < 3 || text[e-1] != ')' || e-k > 200 {
+		return false
+	}
+	inner := text[k+1 : e-1]
+	if strings.ContainsAny(inner, "()") {
+		return false
+	}
+	if last, _ := utf8.DecodeLastRuneInString(inner); strings.ContainsRune(".!?…", last) {
+		return false
+	}
+	if strings.Contains(inner, "/") {
+		return true
+	}
+	first, _ := wordAt(inner, 0, len(inner))
+	return creditWord[first]
+}
+
+// creditWord holds words that open a photo or source credit.
+var creditWord = set(
+	"photo", "photos", "photograph", "photographs", "image", "images",
+	"picture", "pictured", "illustration", "graphic", "video", "credit",
+	"courtesy", "file", "source",
+)
 
 // skipClosers skips closing quotes, brackets, footnote markers and
 // superscript digits that follow sentence-final punctuation, and reports

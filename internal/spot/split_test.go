@@ -105,6 +105,30 @@ var splitCases = []struct {
 	{"section numbers", "I. What happened?\nII. International Humanitarian Law\nA. Violations\n1. Background",
 		[]string{"I. What happened?", "II. International Humanitarian Law", "A. Violations", "1. Background"}},
 	{"CRLF", "Headline\r\n\r\nBody one. Body two.\r\n", []string{"Headline", "Body one.", "Body two."}},
+
+	// List markers belong to no sentence, but only in a run of list items.
+	{"bullet list", "What the law does\n\n- Allows six stories near stations\n- Caps reviews at 90 days\n\nCritics objected.",
+		[]string{"What the law does", "Allows six stories near stations", "Caps reviews at 90 days", "Critics objected."}},
+	{"bullet list with blank lines and CRLF", "• First item.\r\n\r\n• Second item. It has two sentences.\r\n",
+		[]string{"First item.", "Second item.", "It has two sentences."}},
+	{"numbered list", "Three things:\n\n1. Signal further cuts.\n2. Stop selling bonds.\n3) Publish forecasts.",
+		[]string{"Three things:", "Signal further cuts.", "Stop selling bonds.", "Publish forecasts."}},
+	{"lone numbered heading keeps its number", "1. Background\nThe law passed.\n\n2. Reaction\nCritics objected.",
+		[]string{"1. Background", "The law passed.", "2. Reaction", "Critics objected."}},
+	{"mixed markers are no list", "- One view\n1. Background",
+		[]string{"- One view", "1. Background"}},
+	{"negative numbers are no markers", "-5C overnight.\n-3C by day.", []string{"-5C overnight.", "-3C by day."}},
+	{"marker without text", "-\n- \n-", []string{"-", "-", "-"}},
+
+	// Credits at the end of a caption stay with it.
+	{"photo credit with slash", "Children read on Saturday. (Dev Patel/The Courier)\nThe library reopened.",
+		[]string{"Children read on Saturday. (Dev Patel/The Courier)", "The library reopened."}},
+	{"photo credit with credit word", "Crowds gather outside. (Photo: Jane Doe)",
+		[]string{"Crowds gather outside. (Photo: Jane Doe)"}},
+	{"parenthetical sentence is no credit", "He left. (See the related story/video.) Then he spoke.",
+		[]string{"He left.", "(See the related story/video.)", "Then he spoke."}},
+	{"credit not at line end", "He left. (Photo: AP) Then he spoke.",
+		[]string{"He left.", "(Photo: AP) Then he spoke."}},
 	{"single line break after sentence", "It rained.\nThe match went on.", []string{"It rained.", "The match went on."}},
 
 	// Damaged text.

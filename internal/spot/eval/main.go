@@ -406,4 +406,32 @@ func printDisagreements(w io.Writer, docs []doc) {
 		}
 		fmt.Fprintf(w, "%s label %d score %.2f %v [%s]\n    %s\n", kind, d.label, d.sent.Score, d.sent.Reasons, d.doc, d.text)
 	}
+	printBoundaryErrors(w, docs)
+}
+
+// printBoundaryErrors lists gold sentences that no predicted sentence
+// matches exactly, and predicted sentences that match no gold sentence.
+func printBoundaryErrors(w io.Writer, docs []doc) {
+	for _, d := range docs {
+		pred := map[[2]int]bool{}
+		for _, sp := range spot.Split(d.text) {
+			pred[[2]int{sp.Start, sp.End}] = true
+		}
+		for _, g := range d.gold {
+			k := [2]int{g.start, g.end}
+			if pred[k] {
+				delete(pred, k)
+				continue
+			}
+			fmt.Fprintf(w, "boundary: gold not found [%s %d-%d]\n    %q\n", d.name, g.start, g.end, d.text[g.start:g.end])
+		}
+		extra := make([][2]int, 0, len(pred))
+		for k := range pred {
+			extra = append(extra, k)
+		}
+		sort.Slice(extra, func(i, j int) bool { return extra[i][0] < extra[j][0] })
+		for _, k := range extra {
+			fmt.Fprintf(w, "boundary: predicted, not gold [%s %d-%d]\n    %q\n", d.name, k[0], k[1], d.text[k[0]:k[1]])
+		}
+	}
 }
