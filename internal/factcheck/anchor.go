@@ -83,8 +83,9 @@ func Reanchor(a Anchor, body string) (Anchor, AnchorMatch) {
 		return a, MatchOrphaned
 	}
 	if a.Start >= 0 && a.End <= len(body) && a.Start < a.End && body[a.Start:a.End] == a.Exact {
-		n, _ := NewAnchor(body, a.Start, a.End)
-		return n, MatchExact
+		if n, err := NewAnchor(body, a.Start, a.End); err == nil {
+			return n, MatchExact
+		}
 	}
 	best, bestScore := -1, -1
 	for i := 0; ; {
