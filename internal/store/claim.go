@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -87,15 +88,24 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 		switch s.dialect {
 		case Postgres:
 			arg = strings.Join(pgTerms(terms), " & ")
-			q = q.Where("claims.search @@ to_tsquery('english', ?)", arg).
-				Where("claims.id IN (SELECT id FROM claims WHERE search @@ to_tsquery('english', ?) ORDER BY id DESC LIMIT ?)", arg, searchCandidates)
+			var floor int64
+			if err := db.Raw("SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM claims WHERE search @@ to_tsquery('english', ?) ORDER BY id DESC LIMIT ?) AS c", arg, searchCandidates).Scan(&floor).Error; err != nil {
+				return nil, 0, err
+			}
+			q = q.Where("claims.search @@ to_tsquery('english', ?) AND claims.id >= ?", arg, floor)
 			order = "ts_rank(claims.search, to_tsquery('english', " + pgQuote(arg) + ")) DESC, claims.id DESC"
 			snippet = "ts_headline('english', claims.quote || ' — ' || claims.summary, to_tsquery('english', " + pgQuote(arg) + "), " +
 				"'StartSel=" + MarkStart + ", StopSel=" + MarkEnd + ", MaxWords=40, MinWords=15, HighlightAll=true')"
 		default:
 			arg = ftsQuery(terms)
-			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", arg).
-				Where("claims.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT ?)", arg, searchCandidates)
+			// Ranking every match of a common word is what costs; rank only
+			// the newest searchCandidates matches, found by a rowid floor that
+			// FTS5 applies while it walks the index (an IN list it would not).
+			var floor int64
+			if err := db.Raw("SELECT COALESCE(MIN(rowid), 0) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT ?)", arg, searchCandidates).Scan(&floor).Error; err != nil {
+				return nil, 0, err
+			}
+			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ? AND claims_fts.rowid >= ?", arg, floor)
 			order = "bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC"
 			snippet = "snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24)"
 		}
@@ -116,7 +126,10 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 	case snippet != "" && s.dialect == Postgres:
 		rows = rows.Select("claims.*, " + snippet + " AS snippet")
 	case snippet != "":
-		rows = rows.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ?", arg).
+		// The rowid range keeps FTS5 from walking the whole doclist of a
+		// common word just to find the page's rows.
+		lo, hi := slices.Min(ids), slices.Max(ids)
+		rows = rows.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ? AND claims_fts.rowid BETWEEN ? AND ?", arg, lo, hi).
 			Select("claims.*, " + snippet + " AS snippet")
 	default:
 		rows = rows.Select("claims.*, '' AS snippet")

@@ -25,6 +25,7 @@ var migrations = []migration{
 	{1, "core schema", migrateCore},
 	{2, "full-text search", migrateSearch},
 	{3, "reader error reports", migrateReports},
+	{4, "newest-first listing index", migrateListingIndex},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -275,4 +276,10 @@ func migrateReports(tx *gorm.DB, d Dialect) error {
 		`CREATE INDEX reports_open ON reports(resolved_at, created_at)`,
 		`CREATE INDEX reports_reporter ON reports(reporter_hash, created_at)`,
 	)
+}
+
+// migrateListingIndex lets the newest-first listing walk an index backwards
+// instead of sorting every public claim.
+func migrateListingIndex(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d, `CREATE INDEX claims_published_id ON claims(published_at, id)`)
 }
