@@ -1,0 +1,76 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestRenderCacheBounds(t *testing.T) {
+	c := newRenderCache(3, 1<<20)
+	for i := range 5 {
+		c.put(strconv.Itoa(i), newRendition("text/plain", []byte("x"), false))
+	}
+	if n, _ := c.len(); n != 3 {
+		t.Fatalf("%d entries, want 3", n)
+	}
+	if _, ok := c.get("0"); ok {
+		t.Error("oldest entry survived")
+	}
+	c.get("2") // now most recently used
+	c.put("5", newRendition("text/plain", []byte("x"), false))
+	if _, ok := c.get("2"); !ok {
+		t.Error("recently used entry evicted")
+	}
+
+	big := newRenderCache(100, 3000)
+	for i := range 10 {
+		big.put(strconv.Itoa(i), newRendition("text/plain", make([]byte, 1000), false))
+	}
+	if n, b := big.len(); b > 3000 || n != 2 {
+		t.Errorf("byte bound: %d entries, %d bytes", n, b)
+	}
+	big.put("huge", newRendition("text/plain", make([]byte, 5000), false))
+	if _, ok := big.get("huge"); ok {
+		t.Error("entry larger than the cache was kept")
+	}
+}
+
+func TestRenderCacheSingleFill(t *testing.T) {
+	c := newRenderCache(10, 1<<20)
+	var builds atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.getOrFill("k", func() (*rendition, error) {
+				builds.Add(1)
+				<-release
+				return newRendition("text/html", []byte(strings.Repeat("card ", 200)), true), nil
+			})
+			if err != nil || r == nil || r.gz == nil || len(r.gz) >= len(r.body) {
+				t.Error("bad rendition")
+			}
+		}()
+	}
+	close(release)
+	wg.Wait()
+	if builds.Load() < 1 || builds.Load() > 2 {
+		// Late arrivals after the fill finished hit the cache; at most a
+		// goroutine that missed before the first fill registered builds again.
+		t.Errorf("%d builds for one key", builds.Load())
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{"": false, "gzip": true, "deflate, gzip;q=0.5": true, "gzip;q=0": false,
+		"br": false, "*": true, "GZIP": true, "identity": false, "x-gzip": false} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v", h, got)
+		}
+	}
+}
