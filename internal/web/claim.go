@@ -133,6 +133,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	v.Canonical = s.cfg.BaseURL + claimPath(cl)
 	v.Image = s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10) + "/card.png"
 	v.OEmbedURL = s.cfg.BaseURL + "/oembed?url=" + url.QueryEscape(v.Canonical) + "&format=json"
+	v.EmbedSnippet = s.EmbedSnippet(cl)
 	ld, err := s.claimReviewJSONLD(cl)
 	if err != nil {
 		return v, err
