@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 
+	"gorm.io/gorm"
+
 	"claimdesk/internal/factcheck"
 )
 
@@ -17,7 +19,10 @@ func (s *Store) PublicClaimVersion(ctx context.Context, id int64) (int, error) {
 		version int
 		status  string
 	)
-	err := s.r.WithContext(ctx).Raw("SELECT version, status FROM claims WHERE id = ?", id).Row().Scan(&version, &status)
+	// A prepared-statement session: GORM keeps the statement per database
+	// handle, so the hot path skips parsing and planning the query.
+	db := s.r.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
+	err := db.Raw("SELECT version, status FROM claims WHERE id = ?", id).Row().Scan(&version, &status)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !factcheck.Status(status).Public() {
 		return 0, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
 	} else if err != nil {

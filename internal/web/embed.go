@@ -47,16 +47,17 @@ var thumbWidths = []int{shareimage.Width, 600, 300}
 
 // embeds serves the routes that put claim cards on other sites.
 type embeds struct {
-	s      *Server
-	cache  *renderCache
-	shares *shareimage.Drawer
-	script *rendition
+	s        *Server
+	cache    *renderCache
+	versions *versionGate
+	shares   *shareimage.Drawer
+	script   *rendition
 }
 
 // embedRoutes registers the embed, embed.js, oEmbed and share-image routes.
 // None of them looks at cookies or sessions.
 func (s *Server) embedRoutes() {
-	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes)}
+	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes), versions: newVersionGate()}
 	var err error
 	if h.shares, err = shareimage.New(); err != nil {
 		// The fonts are compiled in; this cannot happen with a sound build.
@@ -89,7 +90,7 @@ func (h *embeds) card(c echo.Context) error {
 	if theme != "light" && theme != "dark" {
 		theme = ""
 	}
-	version, err := h.s.store.PublicClaimVersion(ctx, id)
+	version, err := h.versions.read(ctx, id, h.s.store.PublicClaimVersion)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func (h *embeds) cardImage(c echo.Context) error {
 			return &factcheck.Error{Code: factcheck.EMALFORMED, Field: "w", Message: "w must be 1200, 600 or 300."}
 		}
 	}
-	version, err := h.s.store.PublicClaimVersion(ctx, id)
+	version, err := h.versions.read(ctx, id, h.s.store.PublicClaimVersion)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,257 @@
+// Command embedbench load-tests the embed route with wrk and compares it
+// with a bare net/http handler serving the same bytes, in one run, on
+// 127.0.0.1 only. It starts claimdesk on a fresh seeded SQLite database,
+// then reports requests per second and their ratio, p99 latency at the
+// given connection count, a 304-revalidation run, a gzip run and the
+// process's resident memory, against the goals of issue 6.
+//
+//	go run -tags sqlite_fts5 ./internal/web/embedbench [-d 10s] [-c 32] [-strict]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/seed"
+	"claimdesk/internal/store"
+	"claimdesk/internal/web"
+	"claimdesk/seeds"
+)
+
+// Goals from the issue.
+const (
+	goalRatio = 0.6
+	goalP99   = 10 * time.Millisecond
+	goalRSSMB = 100
+)
+
+func main() {
+	dur := flag.Duration("d", 10*time.Second, "duration of each wrk run")
+	conns := flag.Int("c", 32, "wrk connections")
+	threads := flag.Int("t", 2, "wrk threads")
+	strict := flag.Bool("strict", false, "exit 1 when a goal is missed")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "embedbench:", err)
+			os.Exit(2)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	ok, err := run(*dur, *conns, *threads)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "embedbench:", err)
+		os.Exit(2)
+	}
+	if !ok && *strict {
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+// result is what one wrk run measured.
+type result struct {
+	name string
+	rps  float64
+	p50  time.Duration
+	p99  time.Duration
+	errs string
+}
+
+func run(dur time.Duration, conns, threads int) (bool, error) {
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		return false, errors.New("wrk not found: install it (apt-get install -y wrk); make bench does")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	dir, err := os.MkdirTemp("", "embedbench")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(ctx, store.Config{Path: filepath.Join(dir, "bench.db")})
+	if err != nil {
+		return false, err
+	}
+	defer st.Close()
+	if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
+		return false, err
+	}
+	hits, _, err := st.ListClaims(ctx, store.ClaimFilter{Statuses: []factcheck.Status{factcheck.StatusPublished}, Limit: 1})
+	if err != nil || len(hits) == 0 {
+		return false, fmt.Errorf("no published claim in the seeds: %v", err)
+	}
+
+	deskL, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return false, err
+	}
+	base := "http://" + deskL.Addr().String()
+	srv := web.New(st, web.Config{BaseURL: base, Newsroom: "Bench Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	go srv.Serve(ctx, deskL)
+	embedURL := base + "/embed/claims/" + strconv.FormatInt(hits[0].ID, 10)
+
+	// Fetch the bytes once, uncompressed, as wrk asks for them.
+	req, _ := http.NewRequest("GET", embedURL, nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false, err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return false, fmt.Errorf("GET %s: %s", embedURL, resp.Status)
+	}
+	header := resp.Header.Clone()
+
+	// The bare handler: the same bytes and the same headers, no router,
+	// middleware, database or cache.
+	bareL, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return false, err
+	}
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for _, k := range []string{"Content-Type", "Content-Security-Policy", "Etag", "Cache-Control", "Vary", "X-Content-Type-Options", "Referrer-Policy"} {
+			h[k] = header[k]
+		}
+		w.Write(body)
+	})}
+	go bare.Serve(bareL)
+	defer bare.Close()
+	bareURL := "http://" + bareL.Addr().String() + "/embed"
+
+	wrkRun := func(name, url string, d time.Duration, headers ...string) (result, error) {
+		args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", d.String(), "--latency"}
+		for _, h := range headers {
+			args = append(args, "-H", h)
+		}
+		out, err := exec.Command(wrk, append(args, url)...).CombinedOutput()
+		if err != nil {
+			return result{}, fmt.Errorf("wrk %s: %v\n%s", name, err, out)
+		}
+		return parseWrk(name, string(out))
+	}
+
+	fmt.Printf("embedbench: %d bytes of embed HTML for claim %d; wrk -t%d -c%d -d%s on 127.0.0.1\n", len(body), hits[0].ID, threads, conns, dur)
+	// Warm both servers (caches, connections, JIT of nothing but habits).
+	for _, u := range []string{bareURL, embedURL} {
+		if _, err := wrkRun("warm-up", u, 2*time.Second); err != nil {
+			return false, err
+		}
+	}
+	var results []result
+	for _, r := range []struct {
+		name, url string
+		headers   []string
+	}{
+		{"bare net/http, same bytes", bareURL, nil},
+		{"/embed/claims/:id", embedURL, nil},
+		{"/embed/claims/:id 304", embedURL, []string{"If-None-Match: " + header.Get("Etag")}},
+		{"/embed/claims/:id gzip", embedURL, []string{"Accept-Encoding: gzip"}},
+	} {
+		res, err := wrkRun(r.name, r.url, dur, r.headers...)
+		if err != nil {
+			return false, err
+		}
+		results = append(results, res)
+	}
+	rss, peak := memory()
+
+	fmt.Printf("\n%-28s %12s %10s %10s  %s\n", "target", "req/s", "p50", "p99", "errors")
+	for _, r := range results {
+		fmt.Printf("%-28s %12.0f %10s %10s  %s\n", r.name, r.rps, r.p50, r.p99, r.errs)
+	}
+	ratio := results[1].rps / results[0].rps
+	fmt.Printf("\nratio embed/bare: %.2fx   process RSS: %.1f MB (peak %.1f MB)\n\n", ratio, rss, peak)
+
+	ok := true
+	check := func(pass bool, format string, args ...any) {
+		mark := "PASS"
+		if !pass {
+			mark, ok = "MISS", false
+		}
+		fmt.Printf("  %s  "+format+"\n", append([]any{mark}, args...)...)
+	}
+	fmt.Println("goals:")
+	check(ratio >= goalRatio, "embed >= %.1fx bare rps (%.2fx)", goalRatio, ratio)
+	check(results[1].p99 < goalP99, "embed p99 < %s at %d connections (%s)", goalP99, conns, results[1].p99)
+	check(results[2].p99 < goalP99, "304 revalidation p99 < %s (%s)", goalP99, results[2].p99)
+	check(peak < goalRSSMB, "RSS < %d MB (peak %.1f MB, server and bare handler in one process)", goalRSSMB, peak)
+	return ok, nil
+}
+
+var (
+	rpsRe = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	latRe = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
+	errRe = regexp.MustCompile(`(?m)^\s+(Socket errors:.*|Non-2xx or 3xx responses:.*)$`)
+)
+
+// parseWrk reads requests per second and the 50th and 99th percentile
+// latencies from wrk --latency output.
+func parseWrk(name, out string) (result, error) {
+	r := result{name: name}
+	m := rpsRe.FindStringSubmatch(out)
+	if m == nil {
+		return r, fmt.Errorf("wrk %s: no Requests/sec in output:\n%s", name, out)
+	}
+	r.rps, _ = strconv.ParseFloat(m[1], 64)
+	for _, l := range latRe.FindAllStringSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(l[2], 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[l[3]]
+		d := time.Duration(v * float64(unit)).Round(time.Microsecond)
+		if l[1] == "50" {
+			r.p50 = d
+		} else {
+			r.p99 = d
+		}
+	}
+	var errs []string
+	for _, e := range errRe.FindAllStringSubmatch(out, -1) {
+		errs = append(errs, strings.TrimSpace(e[1]))
+	}
+	r.errs = strings.Join(errs, "; ")
+	return r, nil
+}
+
+// memory returns this process's resident and peak resident set size in MB,
+// from /proc/self/status.
+func memory() (rss, peak float64) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && (f[0] == "VmRSS:" || f[0] == "VmHWM:") {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			if f[0] == "VmRSS:" {
+				rss = kb / 1024
+			} else {
+				peak = kb / 1024
+			}
+		}
+	}
+	return rss, peak
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Requests that arrive while a read is in flight share one follow-up read,
+// and none is answered by the read that started before it arrived.
+func TestVersionGateNeverAnswersFromAnEarlierRead(t *testing.T) {
+	g := newVersionGate()
+	var reads atomic.Int32
+	first := make(chan struct{})
+	release := make(chan struct{})
+	read := func(ctx context.Context, id int64) (int, error) {
+		n := int(reads.Add(1))
+		if n == 1 {
+			close(first)
+			<-release
+		}
+		return n, nil // the "version" is the number of the read that produced it
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if v, _ := g.read(context.Background(), 7, read); v != 1 {
+			t.Errorf("first caller got read %d", v)
+		}
+	}()
+	<-first
+	results := make(chan int, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _ := g.read(context.Background(), 7, read)
+			results <- v
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue behind read 1
+	close(release)
+	wg.Wait()
+	close(results)
+	for v := range results {
+		if v != 2 {
+			t.Errorf("a caller that arrived during read 1 got read %d, want the follow-up read 2", v)
+		}
+	}
+	if n := reads.Load(); n != 2 {
+		t.Errorf("%d reads, want 2", n)
+	}
+	if len(g.slots) != 0 {
+		t.Errorf("%d idle slots kept", len(g.slots))
+	}
+}
