@@ -92,6 +92,9 @@
         frame.style.maxWidth = "560px";
         frame.style.border = "0";
         frame.style.margin = "16px 0";
+        // Match the card's colour scheme, or Chrome paints an opaque
+        // backdrop behind its rounded corners when the schemes differ.
+        frame.style.colorScheme = theme === "dark" ? "dark" : theme === "light" ? "light" : "light dark";
         quote.parentNode.replaceChild(frame, quote);
         desk.frames.push(frame);
       }

@@ -346,11 +346,16 @@ func (s *Server) EmbedSnippet(c *factcheck.Claim) string {
 	if c.Summary != "" && c.Status != factcheck.StatusRetracted {
 		verdict += " " + c.Summary
 	}
-	e := html.EscapeString
+	// Text needs only &, < and > escaped; leaving quotes alone keeps the
+	// snippet readable for the person pasting it. Attributes get the full
+	// escape.
+	text, attr := snippetText.Replace, html.EscapeString
 	return fmt.Sprintf(`<blockquote class="claimdesk-card" data-claim="%d"><p>“%s” — %s</p><p>%s</p><p><a href="%s">Fact check by %s</a></p></blockquote>`+"\n"+
 		`<script async src="%s" charset="utf-8"></script>`,
-		c.ID, e(c.Quote), e(c.Claimant), e(verdict), e(s.cfg.BaseURL+claimPath(c)), e(s.cfg.Newsroom), e(s.cfg.BaseURL+"/embed.js"))
+		c.ID, text(c.Quote), text(c.Claimant), text(verdict), attr(s.cfg.BaseURL+claimPath(c)), text(s.cfg.Newsroom), attr(s.cfg.BaseURL+"/embed.js"))
 }
+
+var snippetText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // sendRendition writes a cached rendition with its strong ETag and
 // cacheControl, gzipped when the client accepts it, or 304 Not Modified

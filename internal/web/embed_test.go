@@ -353,7 +353,7 @@ func TestEmbedSnippet(t *testing.T) {
 	snip := srv.EmbedSnippet(cl)
 	hasAll(t, "snippet", snip,
 		`<blockquote class="claimdesk-card" data-claim="`+strconv.FormatInt(cl.ID, 10)+`">`,
-		"Crime &lt;doubled&gt; &amp; &#34;tripled&#34;", "Verdict: "+cl.Rating.Label,
+		`Crime &lt;doubled&gt; &amp; "tripled"`, "Verdict: "+cl.Rating.Label,
 		`href="https://desk.example/claims/`+strconv.FormatInt(cl.ID, 10)+"-"+cl.Slug+`"`, "Desk &amp; Co",
 		`<script async src="https://desk.example/embed.js"`)
 }
