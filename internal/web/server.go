@@ -5,11 +5,15 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -78,7 +82,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}))
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID, Generator: newRequestIDs()}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -143,13 +147,18 @@ func (s *Server) logger(c echo.Context) *slog.Logger {
 	return s.log.With("request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 }
 
-// logRequests writes one structured log line per request.
+// logRequests writes one structured log line per request. Successful,
+// fast hits on embeds and static files are left to the metrics: a viral
+// embed would otherwise write a log line per reader.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
 		if err != nil {
 			c.Error(err)
+		}
+		if quietRoute(c.Path()) && c.Response().Status < 400 && time.Since(start) < 250*time.Millisecond {
+			return nil
 		}
 		r := c.Request()
 		s.logger(c).Info("request", "method", r.Method, "path", r.URL.Path, "route", c.Path(),
@@ -208,4 +217,21 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 func userOf(c echo.Context) *factcheck.User {
 	u, _ := c.Get(ctxUser).(*factcheck.User)
 	return u
+}
+
+// quietRoute reports whether a route's successful hits go unlogged.
+func quietRoute(route string) bool {
+	return strings.HasPrefix(route, "/embed") || route == "/static/*" || route == "/claims/:id/card.png"
+}
+
+// newRequestIDs returns a request-id generator: a random per-process prefix
+// and a counter, unique across nodes without reading crypto/rand per request.
+func newRequestIDs() func() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	prefix := hex.EncodeToString(b) + "-"
+	var n atomic.Uint64
+	return func() string {
+		return prefix + strconv.FormatUint(n.Add(1), 36)
+	}
 }
