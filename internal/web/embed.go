@@ -57,7 +57,7 @@ type embeds struct {
 // embedRoutes registers the embed, embed.js, oEmbed and share-image routes.
 // None of them looks at cookies or sessions.
 func (s *Server) embedRoutes() {
-	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes), versions: newVersionGate()}
+	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes), versions: newVersionGate(s.cfg.EmbedVersionTTL)}
 	var err error
 	if h.shares, err = shareimage.New(); err != nil {
 		// The fonts are compiled in; this cannot happen with a sound build.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
+
+	"claimdesk/internal/factcheck"
 )
 
 // versionGate coalesces concurrent reads of one claim's version without
@@ -17,7 +20,21 @@ import (
 type versionGate struct {
 	mu    sync.Mutex
 	slots map[int64]*versionSlot
+	// ttl, when positive, lets a version read answer later requests for that
+	// long; zero means every request reads (tests, and desks that want it).
+	ttl    time.Duration
+	recent map[int64]recentVersion
 }
+
+// recentVersion is a version read kept for ttl.
+type recentVersion struct {
+	version int
+	err     error
+	at      time.Time
+}
+
+// maxRecent bounds the memo; past it the memo starts over (it is safe to lose).
+const maxRecent = 50000
 
 type versionSlot struct {
 	running *versionRead // the read in progress, if any
@@ -30,14 +47,50 @@ type versionRead struct {
 	err     error
 }
 
-func newVersionGate() *versionGate {
-	return &versionGate{slots: map[int64]*versionSlot{}}
+func newVersionGate(ttl time.Duration) *versionGate {
+	return &versionGate{slots: map[int64]*versionSlot{}, ttl: ttl, recent: map[int64]recentVersion{}}
+}
+
+// memo returns a read of id younger than ttl, if there is one.
+func (g *versionGate) memo(id int64, now time.Time) (recentVersion, bool) {
+	if g.ttl <= 0 {
+		return recentVersion{}, false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r, ok := g.recent[id]
+	return r, ok && now.Sub(r.at) < g.ttl
+}
+
+// remember keeps a finished read for ttl; only answers worth repeating (a
+// version or not-found) are kept, never a failure.
+func (g *versionGate) remember(id int64, version int, err error, at time.Time) {
+	if g.ttl <= 0 || err != nil && factcheck.ErrorCode(err) != factcheck.ENOTFOUND {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.recent) >= maxRecent {
+		g.recent = map[int64]recentVersion{}
+	}
+	g.recent[id] = recentVersion{version: version, err: err, at: at}
 }
 
 // read returns the result of read(ctx, id) from a call that started after
 // this call did. The context of the goroutine that performs a shared read
 // bounds it; a waiter whose own context ends stops waiting.
 func (g *versionGate) read(ctx context.Context, id int64, read func(context.Context, int64) (int, error)) (int, error) {
+	start := time.Now()
+	if r, ok := g.memo(id, start); ok {
+		return r.version, r.err
+	}
+	v, err := g.readShared(ctx, id, read)
+	g.remember(id, v, err, start)
+	return v, err
+}
+
+// readShared is read without the memo: concurrent callers share the next read.
+func (g *versionGate) readShared(ctx context.Context, id int64, read func(context.Context, int64) (int, error)) (int, error) {
 	g.mu.Lock()
 	slot := g.slots[id]
 	if slot == nil {

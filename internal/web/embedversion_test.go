@@ -2,16 +2,19 @@ package web
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"claimdesk/internal/factcheck"
 )
 
 // Requests that arrive while a read is in flight share one follow-up read,
 // and none is answered by the read that started before it arrived.
 func TestVersionGateNeverAnswersFromAnEarlierRead(t *testing.T) {
-	g := newVersionGate()
+	g := newVersionGate(0)
 	var reads atomic.Int32
 	first := make(chan struct{})
 	release := make(chan struct{})
@@ -55,5 +58,41 @@ func TestVersionGateNeverAnswersFromAnEarlierRead(t *testing.T) {
 	}
 	if len(g.slots) != 0 {
 		t.Errorf("%d idle slots kept", len(g.slots))
+	}
+}
+
+func TestVersionGateMemo(t *testing.T) {
+	calls := 0
+	read := func(ctx context.Context, id int64) (int, error) {
+		calls++
+		switch id {
+		case 1:
+			return 7, nil
+		case 2:
+			return 0, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
+		}
+		return 0, errors.New("database down")
+	}
+	ctx := context.Background()
+	g := newVersionGate(time.Hour)
+	for i := 0; i < 3; i++ {
+		if v, err := g.read(ctx, 1, read); v != 7 || err != nil {
+			t.Fatalf("read: %d %v", v, err)
+		}
+		if _, err := g.read(ctx, 2, read); factcheck.ErrorCode(err) != factcheck.ENOTFOUND {
+			t.Fatalf("not found: %v", err)
+		}
+		g.read(ctx, 3, read)
+	}
+	// One read each for the version and the 404; failures are never kept.
+	if calls != 2+3 {
+		t.Fatalf("reads = %d, want 5", calls)
+	}
+	calls = 0
+	g = newVersionGate(0)
+	g.read(ctx, 1, read)
+	g.read(ctx, 1, read)
+	if calls != 2 {
+		t.Fatalf("without a TTL every request reads: %d", calls)
 	}
 }

@@ -39,6 +39,10 @@ type Config struct {
 	RequireOtherReviewer bool
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// EmbedVersionTTL lets one read of a claim's version answer embed
+	// requests for this long (0: read on every request). A correction then
+	// reaches embeds served by this node within the TTL.
+	EmbedVersionTTL time.Duration
 	// LoginLimit is how many failed logins per IP or email are allowed per LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration

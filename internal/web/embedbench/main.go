@@ -107,7 +107,7 @@ func run(dur time.Duration, conns, threads int) (bool, error) {
 		return false, err
 	}
 	base := "http://" + deskL.Addr().String()
-	srv := web.New(st, web.Config{BaseURL: base, Newsroom: "Bench Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := web.New(st, web.Config{BaseURL: base, Newsroom: "Bench Desk", EmbedVersionTTL: time.Second}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	go srv.Serve(ctx, deskL)
 	embedURL := base + "/embed/claims/" + strconv.FormatInt(hits[0].ID, 10)
 
