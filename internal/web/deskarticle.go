@@ -275,17 +275,22 @@ func (s *Server) createArticleClaim(c echo.Context) error {
 	if err == nil {
 		err = s.store.CreateClaim(ctx, cl, userOf(c))
 	}
-	if wantsJSON(c) || isJSON(c) {
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, cl)
-	}
-	if err != nil {
-		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
-			return err
-		}
+	return claimCreated(c, cl, err, func() error {
 		return s.renderDeskArticle(c, statusOf(factcheck.ErrorCode(err)), factcheck.ErrorMessage(err), in.Claimant)
+	})
+}
+
+// claimCreated answers a claim-creating request: 201 JSON for the API, the
+// form again with the message for a bad desk form (showForm), otherwise a
+// redirect to the new claim's editor.
+func claimCreated(c echo.Context, cl *factcheck.Claim, err error, showForm func() error) error {
+	switch {
+	case (wantsJSON(c) || isJSON(c)) && err == nil:
+		return c.JSON(http.StatusCreated, cl)
+	case wantsJSON(c) || isJSON(c) || factcheck.ErrorCode(err) == factcheck.EINTERNAL:
+		return err
+	case err != nil:
+		return showForm()
 	}
 	return c.Redirect(http.StatusSeeOther, "/desk/claims/"+strconv.FormatInt(cl.ID, 10))
 }
@@ -309,19 +314,9 @@ func (s *Server) createClaim(c echo.Context) error {
 		cl.ClaimDate = date
 		err = s.store.CreateClaim(c.Request().Context(), cl, userOf(c))
 	}
-	if wantsJSON(c) || isJSON(c) {
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, cl)
-	}
-	if err != nil {
-		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
-			return err
-		}
+	return claimCreated(c, cl, err, func() error {
 		v := views.NewClaimView{Page: s.page(c, "New claim"), Quote: cl.Quote, Claimant: cl.Claimant, ClaimDate: dateInput(date),
 			Errors: views.FieldErrors{factcheck.ErrorField(err): factcheck.ErrorMessage(err)}}
 		return s.render(c, statusOf(factcheck.ErrorCode(err)), views.NewClaimPage(v))
-	}
-	return c.Redirect(http.StatusSeeOther, "/desk/claims/"+strconv.FormatInt(cl.ID, 10))
+	})
 }

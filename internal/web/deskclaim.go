@@ -263,7 +263,7 @@ func (s *Server) claimWrite(op claimOp) echo.HandlerFunc {
 			s.explain(ctx, &v, err, version, &in)
 			return s.renderEditor(c, statusOf(factcheck.ErrorCode(err)), v)
 		}
-		if c.Request().Header.Get("HX-Request") == "" {
+		if !isHTMX(c) {
 			return c.Redirect(http.StatusSeeOther, "/desk/claims/"+strconv.FormatInt(id, 10))
 		}
 		v, err := s.claimEditorView(ctx, c, updated)
@@ -322,7 +322,7 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, err error,
 }
 
 func (s *Server) renderEditor(c echo.Context, status int, v views.DeskClaimView) error {
-	if c.Request().Header.Get("HX-Request") != "" {
+	if isHTMX(c) {
 		return s.render(c, status, views.ClaimEditor(v))
 	}
 	return s.render(c, status, views.ClaimEditorPage(v))
