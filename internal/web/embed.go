@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -68,19 +69,31 @@ func (s *Server) embedRoutes() {
 		panic(err)
 	}
 	h.script = newRendition("text/javascript; charset=utf-8", js, true)
+	s.embeds = h
 
 	e := s.echo
-	e.GET("/embed/claims/:id", h.card)
+	e.GET(embedRoute, h.card)
 	e.GET("/embed.js", h.embedScript)
 	e.GET("/oembed", h.oembed, corsOpen)
 	e.GET("/claims/:id/card.png", h.cardImage)
 }
 
+// embedRoute is the route pattern of embed cards, as metrics label it.
+const embedRoute = "/embed/claims/:id"
+
+// embedCSPH is embedCSP as a header value.
+var embedCSPH = []string{embedCSP}
+
+// setEmbedHeaders turns the site-wide security headers into the embed's:
+// any site may frame the card.
+func setEmbedHeaders(h http.Header) {
+	h["Content-Security-Policy"] = embedCSPH
+	delete(h, "X-Frame-Options")
+}
+
 // card serves the bare claim card for iframes on any site.
 func (h *embeds) card(c echo.Context) error {
-	hdr := c.Response().Header()
-	hdr.Set("Content-Security-Policy", embedCSP)
-	hdr.Del("X-Frame-Options")
+	setEmbedHeaders(c.Response().Header())
 	ctx := c.Request().Context()
 	id, err := claimID(c)
 	if err != nil {
@@ -94,7 +107,7 @@ func (h *embeds) card(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("embed/%d/%d/%s", id, version, theme)
+	key := renderKey{kind: "embed", id: id, version: version, variant: theme}
 	r, err := h.cache.getOrFill(key, func() (*rendition, error) {
 		// A correction landing between the two reads is rendered here and
 		// kept under the older key; the next request reads the new version
@@ -113,6 +126,55 @@ func (h *embeds) card(c echo.Context) error {
 		return err
 	}
 	return sendRendition(c, r, cachePublic)
+}
+
+// serveFromMemory answers GET /embed/claims/:id when the claim's version
+// is in the memo and its card is in the render cache, skipping Echo's
+// router and middleware: a viral card is all hits. It writes the response
+// the full path would (security and embed headers, request id, metrics, the
+// slow-request log line) and reports true; on anything else it writes
+// nothing and reports false, and the request takes the full path.
+func (h *embeds) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
+	const prefix = "/embed/claims/"
+	if h == nil || r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, prefix) {
+		return false
+	}
+	start := time.Now()
+	id, err := strconv.ParseInt(r.URL.Path[len(prefix):], 10, 64)
+	if err != nil || id <= 0 {
+		return false
+	}
+	var theme string
+	switch r.URL.RawQuery {
+	case "":
+	case "theme=light":
+		theme = "light"
+	case "theme=dark":
+		theme = "dark"
+	default:
+		return false
+	}
+	v, ok := h.versions.memo(id, start)
+	if !ok || v.err != nil {
+		return false
+	}
+	rend, ok := h.cache.get(renderKey{kind: "embed", id: id, version: v.version, variant: theme})
+	if !ok {
+		return false
+	}
+	hdr := w.Header()
+	rid := r.Header.Get(echo.HeaderXRequestID)
+	if rid == "" {
+		rid = h.s.requestID()
+	}
+	hdr[echo.HeaderXRequestID] = []string{rid}
+	h.s.setSecureHeaders(hdr)
+	setEmbedHeaders(hdr)
+	status, n := writeRendition(w, r, rend, cachePublic)
+	d := time.Since(start)
+	h.s.metrics.observe(embedRoute, r.Method, status, d)
+	h.s.logRequest(r, embedRoute, rid, status, int64(n), d)
+	return true
 }
 
 func (h *embeds) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
@@ -154,7 +216,7 @@ func (h *embeds) cardImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("png/%d/%d/%d", id, version, width)
+	key := renderKey{kind: "png", id: id, version: version, variant: strconv.Itoa(width)}
 	r, err := h.cache.getOrFill(key, func() (*rendition, error) {
 		cl, err := h.s.store.PublicClaim(ctx, id)
 		if err != nil {
@@ -361,29 +423,44 @@ var snippetText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // cacheControl, gzipped when the client accepts it, or 304 Not Modified
 // when If-None-Match already names it in either encoding.
 func sendRendition(c echo.Context, r *rendition, cacheControl string) error {
-	req, hdr := c.Request(), c.Response().Header()
+	writeRendition(c.Response(), c.Request(), r, cacheControl)
+	return nil
+}
+
+// writeRendition is sendRendition for any ResponseWriter; it returns the
+// status and the number of body bytes written. Header values are assigned
+// from the rendition's precomputed slices, which nothing modifies in place.
+func writeRendition(w http.ResponseWriter, req *http.Request, r *rendition, cacheControl string) (int, int) {
+	hdr := w.Header()
 	gz := r.gz != nil && acceptsGzip(req.Header.Get("Accept-Encoding"))
-	etag := r.etag
 	if gz {
-		etag = r.gzTag
+		hdr["Etag"] = r.gzTagH
+	} else {
+		hdr["Etag"] = r.etagH
 	}
-	hdr.Set("ETag", etag)
-	hdr.Set("Cache-Control", cacheControl)
-	hdr.Add("Vary", "Accept-Encoding")
+	hdr["Cache-Control"] = headerValue(cacheControl)
+	hdr["Vary"] = append(hdr["Vary"], "Accept-Encoding")
 	if inm := req.Header.Get("If-None-Match"); inm != "" && (etagMatch(inm, r.etag) || r.gz != nil && etagMatch(inm, r.gzTag)) {
-		return c.NoContent(http.StatusNotModified)
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0
 	}
-	body := r.body
+	body, length := r.body, r.lengthH
 	if gz {
-		hdr.Set("Content-Encoding", "gzip")
-		body = r.gz
+		hdr["Content-Encoding"] = gzipH
+		body, length = r.gz, r.gzLengthH
 	}
-	return c.Blob(http.StatusOK, r.contentType, body)
+	hdr["Content-Type"] = r.contentTypeH
+	hdr["Content-Length"] = length
+	w.WriteHeader(http.StatusOK)
+	n, _ := w.Write(body)
+	return http.StatusOK, n
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip.
 func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
 			continue

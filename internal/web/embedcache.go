@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // rendition is one rendered public response kept in memory: the bytes, the
@@ -14,7 +16,28 @@ type rendition struct {
 	contentType string
 	body, gz    []byte
 	etag, gzTag string
+	// Ready-made header values, so serving one allocates nothing.
+	contentTypeH, etagH, gzTagH, lengthH, gzLengthH []string
 }
+
+// gzipH is the Content-Encoding value of gzipped renditions.
+var gzipH = []string{"gzip"}
+
+// headerValue returns v as a header value slice. Slices of the fixed
+// Cache-Control values are shared, not allocated per response.
+func headerValue(v string) []string {
+	switch v {
+	case cachePublic:
+		return cachePublicH
+	case cacheList:
+		return cacheListH
+	case cacheScript:
+		return cacheScriptH
+	}
+	return []string{v}
+}
+
+var cachePublicH, cacheListH, cacheScriptH = []string{cachePublic}, []string{cacheList}, []string{cacheScript}
 
 // newRendition precomputes the gzip form and the ETags of body.
 func newRendition(contentType string, body []byte, compress bool) *rendition {
@@ -31,28 +54,44 @@ func newRendition(contentType string, body []byte, compress bool) *rendition {
 			r.gzTag = r.etag[:len(r.etag)-1] + `-gz"`
 		}
 	}
+	r.contentTypeH, r.etagH, r.gzTagH = []string{r.contentType}, []string{r.etag}, []string{r.gzTag}
+	r.lengthH, r.gzLengthH = []string{strconv.Itoa(len(r.body))}, []string{strconv.Itoa(len(r.gz))}
 	return r
 }
 
 func (r *rendition) size() int { return len(r.body) + len(r.gz) + 256 }
 
-// renderCache is a small LRU of renditions bounded by entry count and total
-// bytes. Keys carry the claim id and version, so an entry is never stale,
-// only unused; losing the cache costs a re-render. Concurrent misses for one
-// key wait for a single fill instead of rendering in parallel.
+// renderCache is a small cache of renditions bounded by entry count and
+// total bytes. Keys carry the claim id and version, so an entry is never
+// stale, only unused; losing the cache costs a re-render. Concurrent misses
+// for one key wait for a single fill instead of rendering in parallel.
+//
+// Hits take only a read lock: eviction is CLOCK (second chance), an
+// approximation of least-recently-used in which a hit just sets a flag, so
+// readers of one viral card never queue behind each other.
 type renderCache struct {
-	mu         sync.Mutex
+	mu         sync.RWMutex
 	maxEntries int
 	maxBytes   int
 	bytes      int
-	order      *list.List // front is most recently used
-	items      map[string]*list.Element
-	inflight   map[string]*fill
+	order      *list.List // of *cacheItem; eviction looks at the back
+	items      map[renderKey]*list.Element
+	inflight   map[renderKey]*fill
+}
+
+// renderKey names one rendition: what it is (kind), the claim, its version
+// and a variant such as the theme or the image width.
+type renderKey struct {
+	kind    string
+	id      int64
+	version int
+	variant string
 }
 
 type cacheItem struct {
-	key string
-	r   *rendition
+	key  renderKey
+	r    *rendition
+	used atomic.Bool // hit since the clock hand last passed
 }
 
 type fill struct {
@@ -63,26 +102,32 @@ type fill struct {
 
 func newRenderCache(maxEntries, maxBytes int) *renderCache {
 	return &renderCache{maxEntries: maxEntries, maxBytes: maxBytes, order: list.New(),
-		items: map[string]*list.Element{}, inflight: map[string]*fill{}}
+		items: map[renderKey]*list.Element{}, inflight: map[renderKey]*fill{}}
 }
 
 // get returns the cached rendition for key, if any.
-func (c *renderCache) get(key string) (*rendition, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.order.MoveToFront(el)
-		return el.Value.(*cacheItem).r, true
+func (c *renderCache) get(key renderKey) (*rendition, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	it := el.Value.(*cacheItem)
+	if !it.used.Load() {
+		it.used.Store(true)
+	}
+	return it.r, true
 }
 
 // getOrFill returns the rendition for key, calling build at most once at a
 // time per key on a miss. Errors are returned to every waiter and not cached.
-func (c *renderCache) getOrFill(key string, build func() (*rendition, error)) (*rendition, error) {
+func (c *renderCache) getOrFill(key renderKey, build func() (*rendition, error)) (*rendition, error) {
+	if r, ok := c.get(key); ok {
+		return r, nil
+	}
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
-		c.order.MoveToFront(el)
 		c.mu.Unlock()
 		return el.Value.(*cacheItem).r, nil
 	}
@@ -108,10 +153,11 @@ func (c *renderCache) getOrFill(key string, build func() (*rendition, error)) (*
 	return f.r, f.err
 }
 
-// put stores r under key and evicts the least recently used entries until
-// the cache is within its bounds. A rendition larger than the whole byte
-// budget is not kept.
-func (c *renderCache) put(key string, r *rendition) {
+// put stores r under key and evicts entries until the cache is within its
+// bounds: from the back, giving each entry hit since the hand last passed a
+// second chance at the front. A rendition larger than the whole byte budget
+// is not kept.
+func (c *renderCache) put(key renderKey, r *rendition) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if r.size() > c.maxBytes {
@@ -128,6 +174,10 @@ func (c *renderCache) put(key string, r *rendition) {
 	for c.order.Len() > c.maxEntries || c.bytes > c.maxBytes {
 		el := c.order.Back()
 		it := el.Value.(*cacheItem)
+		if it.used.Swap(false) {
+			c.order.MoveToFront(el)
+			continue
+		}
 		c.order.Remove(el)
 		delete(c.items, it.key)
 		c.bytes -= it.r.size()
@@ -136,7 +186,7 @@ func (c *renderCache) put(key string, r *rendition) {
 
 // len reports the number of cached entries and their total size.
 func (c *renderCache) len() (int, int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return c.order.Len(), c.bytes
 }

@@ -1,40 +1,62 @@
 package web
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 )
 
+// key is a test cache key for claim i.
+func key(i int) renderKey { return renderKey{kind: "test", id: int64(i), version: 1} }
+
 func TestRenderCacheBounds(t *testing.T) {
 	c := newRenderCache(3, 1<<20)
 	for i := range 5 {
-		c.put(strconv.Itoa(i), newRendition("text/plain", []byte("x"), false))
+		c.put(key(i), newRendition("text/plain", []byte("x"), false))
 	}
 	if n, _ := c.len(); n != 3 {
 		t.Fatalf("%d entries, want 3", n)
 	}
-	if _, ok := c.get("0"); ok {
+	if _, ok := c.get(key(0)); ok {
 		t.Error("oldest entry survived")
 	}
-	c.get("2") // now most recently used
-	c.put("5", newRendition("text/plain", []byte("x"), false))
-	if _, ok := c.get("2"); !ok {
+	c.get(key(2)) // the oldest left, but just used
+	c.put(key(5), newRendition("text/plain", []byte("x"), false))
+	if _, ok := c.get(key(2)); !ok {
 		t.Error("recently used entry evicted")
+	}
+	if _, ok := c.get(key(3)); ok {
+		t.Error("the unused entry survived instead of the used one")
 	}
 
 	big := newRenderCache(100, 3000)
 	for i := range 10 {
-		big.put(strconv.Itoa(i), newRendition("text/plain", make([]byte, 1000), false))
+		big.put(key(i), newRendition("text/plain", make([]byte, 1000), false))
 	}
 	if n, b := big.len(); b > 3000 || n != 2 {
 		t.Errorf("byte bound: %d entries, %d bytes", n, b)
 	}
-	big.put("huge", newRendition("text/plain", make([]byte, 5000), false))
-	if _, ok := big.get("huge"); ok {
+	big.put(key(99), newRendition("text/plain", make([]byte, 5000), false))
+	if _, ok := big.get(key(99)); ok {
 		t.Error("entry larger than the cache was kept")
+	}
+}
+
+// A hot entry survives any amount of churn from entries used once: the
+// case of one viral card among thousands of embeds seen once each.
+func TestRenderCacheKeepsHotEntry(t *testing.T) {
+	c := newRenderCache(8, 1<<20)
+	hot := renderKey{kind: "hot", id: 1, version: 1}
+	c.put(hot, newRendition("text/plain", []byte("hot"), false))
+	for i := range 1000 {
+		if _, ok := c.get(hot); !ok {
+			t.Fatalf("hot entry evicted after %d other entries", i)
+		}
+		c.put(key(i), newRendition("text/plain", []byte("x"), false))
+	}
+	if n, _ := c.len(); n != 8 {
+		t.Errorf("%d entries, want 8", n)
 	}
 }
 
@@ -47,7 +69,7 @@ func TestRenderCacheSingleFill(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := c.getOrFill("k", func() (*rendition, error) {
+			r, err := c.getOrFill(key(1), func() (*rendition, error) {
 				builds.Add(1)
 				<-release
 				return newRendition("text/html", []byte(strings.Repeat("card ", 200)), true), nil

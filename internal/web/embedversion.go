@@ -22,8 +22,11 @@ type versionGate struct {
 	slots map[int64]*versionSlot
 	// ttl, when positive, lets a version read answer later requests for that
 	// long; zero means every request reads (tests, and desks that want it).
-	ttl    time.Duration
-	recent map[int64]recentVersion
+	ttl time.Duration
+	// recent is the memo, under its own lock: readers of a hot claim only
+	// share a read lock.
+	recentMu sync.RWMutex
+	recent   map[int64]recentVersion
 }
 
 // recentVersion is a version read kept for ttl.
@@ -56,9 +59,9 @@ func (g *versionGate) memo(id int64, now time.Time) (recentVersion, bool) {
 	if g.ttl <= 0 {
 		return recentVersion{}, false
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.recentMu.RLock()
 	r, ok := g.recent[id]
+	g.recentMu.RUnlock()
 	return r, ok && now.Sub(r.at) < g.ttl
 }
 
@@ -68,8 +71,8 @@ func (g *versionGate) remember(id int64, version int, err error, at time.Time) {
 	if g.ttl <= 0 || err != nil && factcheck.ErrorCode(err) != factcheck.ENOTFOUND {
 		return
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.recentMu.Lock()
+	defer g.recentMu.Unlock()
 	if len(g.recent) >= maxRecent {
 		g.recent = map[int64]recentVersion{}
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,6 +17,19 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series keeps the counter and histogram of each label set once
+	// resolved, so a request costs no label hashing or allocation.
+	series sync.Map // seriesKey -> *series
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type series struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
 }
 
 func newMetrics() *metrics {
@@ -48,11 +62,28 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		status := strconv.Itoa(c.Response().Status)
-		m.requests.WithLabelValues(route, c.Request().Method, status).Inc()
-		m.latency.WithLabelValues(route, c.Request().Method, status).Observe(time.Since(start).Seconds())
+		m.observe(route, c.Request().Method, c.Response().Status, time.Since(start))
 		return nil
 	}
+}
+
+// observe counts one request and records its latency. Methods outside
+// the standard set share one label, so a client can't grow the label set.
+func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
+	default:
+		method = "other"
+	}
+	k := seriesKey{route, method, status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		st := strconv.Itoa(status)
+		v, _ = m.series.LoadOrStore(k, &series{count: m.requests.WithLabelValues(route, method, st), latency: m.latency.WithLabelValues(route, method, st)})
+	}
+	se := v.(*series)
+	se.count.Inc()
+	se.latency.Observe(d.Seconds())
 }
 
 func (m *metrics) handler() echo.HandlerFunc {

@@ -56,7 +56,12 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	pages   *pageCache // rendered claim pages; safe to lose
+	embeds  *embeds
 	now     func() time.Time
+	// requestID makes the X-Request-Id of requests that come without one.
+	requestID func() string
+	// secure holds the headers every response carries.
+	secure http.Header
 }
 
 // New wires the routes and middleware around st.
@@ -82,11 +87,12 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now}
+	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now,
+		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID, Generator: newRequestIDs()}))
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID, Generator: s.requestID}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -100,12 +106,21 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 }
 
 // Handler returns the server as an http.Handler, for tests and benchmarks.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s }
+
+// ServeHTTP answers embed cards that are already in memory directly (see
+// embeds.serveFromMemory) and hands every other request to Echo.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.embeds.serveFromMemory(w, r) {
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Serve accepts connections on l until ctx is done, then drains in-flight
 // requests for up to 20 seconds.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
@@ -161,29 +176,52 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		if quietRoute(c.Path()) && c.Response().Status < 400 && time.Since(start) < 250*time.Millisecond {
-			return nil
-		}
-		r := c.Request()
-		s.logger(c).Info("request", "method", r.Method, "path", r.URL.Path, "route", c.Path(),
-			"status", c.Response().Status, "bytes", c.Response().Size, "duration_ms", float64(time.Since(start).Microseconds())/1000, "ip", c.RealIP())
+		res := c.Response()
+		s.logRequest(c.Request(), c.Path(), res.Header().Get(echo.HeaderXRequestID), res.Status, res.Size, time.Since(start))
 		return nil
 	}
 }
 
-// secureHeaders sets the headers every response carries. Embeds override
-// frame-ancestors for themselves.
+// logRequest writes the log line of one request, unless it is a fast,
+// successful hit on a quiet route.
+func (s *Server) logRequest(r *http.Request, route, requestID string, status int, size int64, d time.Duration) {
+	if quietRoute(route) && status < 400 && d < 250*time.Millisecond {
+		return
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	s.log.Info("request", "request_id", requestID, "method", r.Method, "path", r.URL.Path, "route", route,
+		"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", ip)
+}
+
+// secureHeaderSet returns the headers every response carries. Embeds
+// override frame-ancestors for themselves.
+func secureHeaderSet(hsts bool) http.Header {
+	h := http.Header{}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if hsts {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return h
+}
+
+// setSecureHeaders copies the secure header set into h. The value slices
+// are shared and never modified in place (Header.Set replaces them).
+func (s *Server) setSecureHeaders(h http.Header) {
+	for k, v := range s.secure {
+		h[k] = v
+	}
+}
+
 func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.cfg.SecureCookies {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
-		}
+		s.setSecureHeaders(c.Response().Header())
 		return next(c)
 	}
 }
