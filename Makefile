@@ -54,8 +54,10 @@ loadtest: $(HTMX) generate pg-start
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
 # Go benchmarks, then wrk against /embed/claims/:id and a bare net/http
-# handler serving the same bytes (127.0.0.1 only): ratio, p99 at 32
-# connections, a 304 run and RSS. EMBEDBENCH_FLAGS=-strict fails on a miss.
+# handler serving the same bytes (127.0.0.1 only), in interleaved rounds:
+# ratio, p99 at 32 connections, 304, gzip and br runs, and RSS. The servers
+# run on CPU 0 and wrk on the others; EMBEDBENCH_FLAGS=-pin=false shares
+# the CPUs, -strict fails on a missed goal.
 bench: $(HTMX) generate
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 	@command -v wrk >/dev/null || { echo "installing wrk"; export DEBIAN_FRONTEND=noninteractive; \

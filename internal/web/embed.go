@@ -432,41 +432,21 @@ func sendRendition(c echo.Context, r *rendition, cacheControl string) error {
 // from the rendition's precomputed slices, which nothing modifies in place.
 func writeRendition(w http.ResponseWriter, req *http.Request, r *rendition, cacheControl string) (int, int) {
 	hdr := w.Header()
-	gz := r.gz != nil && acceptsGzip(req.Header.Get("Accept-Encoding"))
-	if gz {
-		hdr["Etag"] = r.gzTagH
-	} else {
-		hdr["Etag"] = r.etagH
-	}
+	e := r.encoding(req.Header.Get("Accept-Encoding"))
+	hdr["Etag"] = e.etagH
 	hdr["Cache-Control"] = headerValue(cacheControl)
 	hdr["Vary"] = append(hdr["Vary"], "Accept-Encoding")
-	if inm := req.Header.Get("If-None-Match"); inm != "" && (etagMatch(inm, r.etag) || r.gz != nil && etagMatch(inm, r.gzTag)) {
+	if inm := req.Header.Get("If-None-Match"); inm != "" && r.matches(inm) {
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified, 0
 	}
-	body, length := r.body, r.lengthH
-	if gz {
-		hdr["Content-Encoding"] = gzipH
-		body, length = r.gz, r.gzLengthH
+	if e.codingH != nil {
+		hdr["Content-Encoding"] = e.codingH
 	}
 	hdr["Content-Type"] = r.contentTypeH
-	hdr["Content-Length"] = length
+	hdr["Content-Length"] = e.lengthH
 	w.WriteHeader(http.StatusOK)
-	n, _ := w.Write(body)
+	n, _ := w.Write(e.body)
 	return http.StatusOK, n
 }
 
-// acceptsGzip reports whether an Accept-Encoding header allows gzip.
-func acceptsGzip(header string) bool {
-	for header != "" {
-		var part string
-		part, header, _ = strings.Cut(header, ",")
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
-			continue
-		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
-}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
 	"claimdesk/internal/testutil"
@@ -114,21 +116,37 @@ func TestEmbedCard(t *testing.T) {
 				t.Error("304 sets a cookie")
 			}
 
-			// gzip is served to clients that ask, under its own strong tag.
-			status, zbody, resp := e.get(c, path, "Accept-Encoding", "gzip, deflate, br")
-			if status != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
-				t.Fatalf("gzip: %d %q", status, resp.Header.Get("Content-Encoding"))
-			}
-			zr, err := gzip.NewReader(strings.NewReader(zbody))
-			if err != nil {
-				t.Fatal(err)
-			}
-			unzipped, _ := io.ReadAll(zr)
-			if string(unzipped) != body0(t, e, path) || len(zbody) >= len(unzipped) {
-				t.Error("gzip body differs from the plain one or is not smaller")
-			}
-			if gzTag := resp.Header.Get("ETag"); gzTag == etag || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
-				t.Errorf("gzip ETag %q (plain %q), Vary %q", gzTag, etag, resp.Header.Get("Vary"))
+			// gzip and brotli are served to clients that ask, each under
+			// its own strong tag; a browser's usual header gets brotli.
+			plain := body0(t, e, path)
+			tags := map[string]bool{etag: true}
+			for _, enc := range []struct {
+				accept, coding string
+				decode         func(io.Reader) (io.Reader, error)
+			}{
+				{"gzip", "gzip", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+				{"gzip, deflate, br, zstd", "br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+			} {
+				status, zbody, resp := e.get(c, path, "Accept-Encoding", enc.accept)
+				if status != 200 || resp.Header.Get("Content-Encoding") != enc.coding {
+					t.Fatalf("Accept-Encoding %q: %d %q", enc.accept, status, resp.Header.Get("Content-Encoding"))
+				}
+				zr, err := enc.decode(strings.NewReader(zbody))
+				if err != nil {
+					t.Fatal(err)
+				}
+				decoded, _ := io.ReadAll(zr)
+				if string(decoded) != plain || len(zbody) >= len(decoded) {
+					t.Errorf("%s body differs from the plain one or is not smaller", enc.coding)
+				}
+				tag := resp.Header.Get("ETag")
+				if tags[tag] || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+					t.Errorf("%s ETag %q repeats another encoding's, Vary %q", enc.coding, tag, resp.Header.Get("Vary"))
+				}
+				tags[tag] = true
+				if status, _, _ := e.get(c, path, "Accept-Encoding", enc.accept, "If-None-Match", tag); status != http.StatusNotModified {
+					t.Errorf("%s revalidation: %d", enc.coding, status)
+				}
 			}
 
 			// Themes.

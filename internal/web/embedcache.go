@@ -4,24 +4,36 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"math/bits"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/andybalholm/brotli"
 )
 
-// rendition is one rendered public response kept in memory: the bytes, the
-// same bytes gzipped (nil when compression does not pay), and their strong
-// ETags. Renditions are immutable once built.
+// rendition is one rendered public response kept in memory: the bytes and
+// their compressed forms (only those that are smaller), each with its own
+// strong ETag. Renditions are immutable once built.
 type rendition struct {
-	contentType string
-	body, gz    []byte
-	etag, gzTag string
-	// Ready-made header values, so serving one allocates nothing.
-	contentTypeH, etagH, gzTagH, lengthH, gzLengthH []string
+	contentType  string
+	contentTypeH []string
+	etag         string // of the identity encoding
+	// enc holds the encodings on offer, identity first.
+	enc []encoded
 }
 
-// gzipH is the Content-Encoding value of gzipped renditions.
-var gzipH = []string{"gzip"}
+// encoded is one content coding of a rendition, with ready-made header
+// values so serving it allocates nothing.
+type encoded struct {
+	coding  string // "", "gzip" or "br"
+	body    []byte
+	etag    string
+	codingH []string
+	etagH   []string
+	lengthH []string
+}
 
 // headerValue returns v as a header value slice. Slices of the fixed
 // Cache-Control values are shared, not allocated per response.
@@ -39,27 +51,110 @@ func headerValue(v string) []string {
 
 var cachePublicH, cacheListH, cacheScriptH = []string{cachePublic}, []string{cacheList}, []string{cacheScript}
 
-// newRendition precomputes the gzip form and the ETags of body.
+// newRendition precomputes the ETags of body and, when compress is set,
+// its gzip and brotli forms at their best compression: renditions are built
+// once and served many times.
 func newRendition(contentType string, body []byte, compress bool) *rendition {
-	r := &rendition{contentType: contentType, body: body, etag: etagOf(body)}
+	r := &rendition{contentType: contentType, contentTypeH: []string{contentType}, etag: etagOf(body)}
+	r.add("", body, r.etag)
 	if compress {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		var gz, br bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 		zw.Write(body)
 		zw.Close()
-		if buf.Len() < len(body) {
-			r.gz = buf.Bytes()
-			// A different encoding is a different representation, so it
-			// gets its own strong tag.
-			r.gzTag = r.etag[:len(r.etag)-1] + `-gz"`
+		// A window no larger than the body (at least brotli's minimum)
+		// keeps the encoder's memory small for small cards.
+		lgwin := max(bits.Len(uint(len(body))), 10)
+		bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: min(lgwin, 24)})
+		bw.Write(body)
+		bw.Close()
+		// A different encoding is a different representation, so it gets
+		// its own strong tag.
+		for _, c := range []struct {
+			coding string
+			buf    *bytes.Buffer
+		}{{"gzip", &gz}, {"br", &br}} {
+			if c.buf.Len() < len(body) {
+				r.add(c.coding, c.buf.Bytes(), r.etag[:len(r.etag)-1]+"-"+c.coding+`"`)
+			}
 		}
 	}
-	r.contentTypeH, r.etagH, r.gzTagH = []string{r.contentType}, []string{r.etag}, []string{r.gzTag}
-	r.lengthH, r.gzLengthH = []string{strconv.Itoa(len(r.body))}, []string{strconv.Itoa(len(r.gz))}
 	return r
 }
 
-func (r *rendition) size() int { return len(r.body) + len(r.gz) + 256 }
+func (r *rendition) add(coding string, body []byte, etag string) {
+	e := encoded{coding: coding, body: body, etag: etag, etagH: []string{etag}, lengthH: []string{strconv.Itoa(len(body))}}
+	if coding != "" {
+		e.codingH = []string{coding}
+	}
+	r.enc = append(r.enc, e)
+}
+
+// encoding returns the form of r to send for an Accept-Encoding header:
+// the one the client rates highest, brotli before gzip on a tie, identity
+// when the client accepts no other or nothing better is on offer.
+func (r *rendition) encoding(acceptEncoding string) *encoded {
+	best, bestQ := &r.enc[0], 0.0
+	for i := range r.enc[1:] {
+		e := &r.enc[i+1]
+		if q := codingQuality(acceptEncoding, e.coding); q > bestQ || q == bestQ && q > 0 && e.coding == "br" {
+			best, bestQ = e, q
+		}
+	}
+	return best
+}
+
+// codingQuality returns the q-value an Accept-Encoding header gives a
+// content coding: its own entry's, else the "*" entry's, else 0.
+func codingQuality(header, coding string) float64 {
+	q, star := -1.0, -1.0
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		v := 1.0
+		if p := strings.TrimSpace(params); p != "" {
+			k, val, _ := strings.Cut(p, "=")
+			if strings.TrimSpace(k) != "q" {
+				continue
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			v = f
+		}
+		switch {
+		case strings.EqualFold(name, coding):
+			q = v
+		case name == "*":
+			star = v
+		}
+	}
+	if q < 0 {
+		q = star
+	}
+	return max(q, 0)
+}
+
+// matches reports whether an If-None-Match header names any form of r.
+func (r *rendition) matches(ifNoneMatch string) bool {
+	for i := range r.enc {
+		if etagMatch(ifNoneMatch, r.enc[i].etag) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *rendition) size() int {
+	n := 256
+	for _, e := range r.enc {
+		n += len(e.body) + 64
+	}
+	return n
+}
 
 // renderCache is a small cache of renditions bounded by entry count and
 // total bytes. Keys carry the claim id and version, so an entry is never

@@ -74,7 +74,7 @@ func TestRenderCacheSingleFill(t *testing.T) {
 				<-release
 				return newRendition("text/html", []byte(strings.Repeat("card ", 200)), true), nil
 			})
-			if err != nil || r == nil || r.gz == nil || len(r.gz) >= len(r.body) {
+			if err != nil || r == nil || len(r.enc) != 3 || len(r.enc[1].body) >= len(r.enc[0].body) || len(r.enc[2].body) >= len(r.enc[0].body) {
 				t.Error("bad rendition")
 			}
 		}()
@@ -88,11 +88,45 @@ func TestRenderCacheSingleFill(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for h, want := range map[string]bool{"": false, "gzip": true, "deflate, gzip;q=0.5": true, "gzip;q=0": false,
-		"br": false, "*": true, "GZIP": true, "identity": false, "x-gzip": false} {
-		if got := acceptsGzip(h); got != want {
-			t.Errorf("acceptsGzip(%q) = %v", h, got)
+func TestEncodingNegotiation(t *testing.T) {
+	r := newRendition("text/html", []byte(strings.Repeat("a claim card ", 100)), true)
+	for header, want := range map[string]string{
+		"":                          "",
+		"identity":                  "",
+		"gzip":                      "gzip",
+		"GZIP":                      "gzip",
+		"x-gzip":                    "",
+		"br":                        "br",
+		"gzip, deflate, br":         "br",
+		"gzip, deflate, br, zstd":   "br",
+		"gzip;q=1.0, br;q=0.5":      "gzip",
+		"br;q=0, gzip":              "gzip",
+		"gzip;q=0":                  "",
+		"gzip; q=0.000":             "",
+		"*":                         "br",
+		"*;q=0.5, gzip":             "gzip",
+		"*, br;q=0":                 "gzip",
+		"deflate":                   "",
+		"gzip;q=bogus, br;level=11": "",
+	} {
+		if got := r.encoding(header).coding; got != want {
+			t.Errorf("Accept-Encoding %q: got %q, want %q", header, got, want)
 		}
+	}
+	// Something too small to compress offers only identity, whatever is asked.
+	tiny := newRendition("text/plain", []byte("x"), true)
+	if len(tiny.enc) != 1 || tiny.encoding("br, gzip").coding != "" {
+		t.Errorf("tiny rendition offers %d encodings", len(tiny.enc))
+	}
+	// Each encoding has its own tag, and If-None-Match with any of them matches.
+	seen := map[string]bool{}
+	for _, e := range r.enc {
+		if seen[e.etag] || !r.matches(e.etag) {
+			t.Errorf("tag %q repeated or not matched", e.etag)
+		}
+		seen[e.etag] = true
+	}
+	if r.matches(`"other"`) {
+		t.Error("a foreign tag matched")
 	}
 }
