@@ -449,4 +449,3 @@ func writeRendition(w http.ResponseWriter, req *http.Request, r *rendition, cach
 	n, _ := w.Write(e.body)
 	return http.StatusOK, n
 }
-
