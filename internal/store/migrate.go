@@ -26,6 +26,7 @@ var migrations = []migration{
 	{2, "full-text search", migrateSearch},
 	{3, "reader error reports", migrateReports},
 	{4, "newest-first listing index", migrateListingIndex},
+	{5, "rating revisions", migrateRatingRevisions},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -282,4 +283,10 @@ func migrateReports(tx *gorm.DB, d Dialect) error {
 // instead of sorting every public claim.
 func migrateListingIndex(tx *gorm.DB, d Dialect) error {
 	return execAll(tx, d, `CREATE INDEX claims_published_id ON claims(published_at, id)`)
+}
+
+// migrateRatingRevisions counts the edits of each rating, so caches of
+// rendered cards (keyed by claim version) also see a renamed rating.
+func migrateRatingRevisions(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d, `ALTER TABLE ratings ADD COLUMN revision INTEGER NOT NULL DEFAULT 1`)
 }

@@ -26,6 +26,9 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			return err
 		}
 		r.ID, r.Position = cur.ID, cur.Position
-		return tx.Model(&cur).Select("label", "value", "description", "color").Updates(r).Error
+		if err := tx.Model(&cur).Select("label", "value", "description", "color").Updates(r).Error; err != nil {
+			return err
+		}
+		return tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error
 	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/shareimage"
+	"claimdesk/internal/store"
 	"claimdesk/static"
 	"claimdesk/views"
 )
@@ -50,7 +51,7 @@ var thumbWidths = []int{shareimage.Width, 600, 300}
 type embeds struct {
 	s        *Server
 	cache    *renderCache
-	versions *versionGate
+	versions *versionGate[store.CardVersion]
 	shares   *shareimage.Drawer
 	script   *rendition
 }
@@ -58,7 +59,7 @@ type embeds struct {
 // embedRoutes registers the embed, embed.js, oEmbed and share-image routes.
 // None of them looks at cookies or sessions.
 func (s *Server) embedRoutes() {
-	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes), versions: newVersionGate(s.cfg.EmbedVersionTTL)}
+	h := &embeds{s: s, cache: newRenderCache(embedCacheEntries, embedCacheBytes), versions: newVersionGate[store.CardVersion](s.cfg.EmbedVersionTTL)}
 	var err error
 	if h.shares, err = shareimage.New(); err != nil {
 		// The fonts are compiled in; this cannot happen with a sound build.

@@ -375,3 +375,38 @@ func TestEmbedSnippet(t *testing.T) {
 		`href="https://desk.example/claims/`+strconv.FormatInt(cl.ID, 10)+"-"+cl.Slug+`"`, "Desk &amp; Co",
 		`<script async src="https://desk.example/embed.js"`)
 }
+
+// Renaming or recolouring a rating changes every card that shows it, on
+// the next request, though no claim changed.
+func TestCardsFollowRatingEdits(t *testing.T) {
+	for _, d := range testutil.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d)
+			c := e.client()
+			cl, _ := e.publishedAndDraft()
+			embed := idPath("/embed/claims/", cl.ID, "")
+			png := idPath("/claims/", cl.ID, "/card.png")
+			_, before, resp := e.get(c, embed, "Accept-Encoding", "identity")
+			embedTag := resp.Header.Get("ETag")
+			_, pngBefore, resp := e.get(c, png)
+			pngTag := resp.Header.Get("ETag")
+			if !strings.Contains(before, ">"+cl.Rating.Label+"<") {
+				t.Fatalf("embed lacks the label %q", cl.Rating.Label)
+			}
+
+			r := *cl.Rating
+			r.Label, r.Color = "Renamed verdict", "#0b5cad"
+			if err := e.store.SaveRating(context.Background(), &r); err != nil {
+				t.Fatal(err)
+			}
+			status, after, resp := e.get(c, embed, "Accept-Encoding", "identity", "If-None-Match", embedTag)
+			if status != 200 || !strings.Contains(after, ">Renamed verdict<") || resp.Header.Get("ETag") == embedTag {
+				t.Errorf("embed after the rename: %d, new label %v", status, strings.Contains(after, "Renamed verdict"))
+			}
+			status, pngAfter, resp := e.get(c, png, "If-None-Match", pngTag)
+			if status != 200 || pngAfter == pngBefore || resp.Header.Get("ETag") == pngTag {
+				t.Errorf("card.png after the rename: %d, same image %v", status, pngAfter == pngBefore)
+			}
+		})
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
+
+	"claimdesk/internal/store"
 )
 
 // rendition is one rendered public response kept in memory: the bytes and
@@ -179,7 +181,7 @@ type renderCache struct {
 type renderKey struct {
 	kind    string
 	id      int64
-	version int
+	version store.CardVersion
 	variant string
 }
 

@@ -5,10 +5,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"claimdesk/internal/store"
 )
 
 // key is a test cache key for claim i.
-func key(i int) renderKey { return renderKey{kind: "test", id: int64(i), version: 1} }
+func key(i int) renderKey { return renderKey{kind: "test", id: int64(i), version: store.CardVersion{Claim: 1}} }
 
 func TestRenderCacheBounds(t *testing.T) {
 	c := newRenderCache(3, 1<<20)
@@ -47,7 +49,7 @@ func TestRenderCacheBounds(t *testing.T) {
 // case of one viral card among thousands of embeds seen once each.
 func TestRenderCacheKeepsHotEntry(t *testing.T) {
 	c := newRenderCache(8, 1<<20)
-	hot := renderKey{kind: "hot", id: 1, version: 1}
+	hot := renderKey{kind: "hot", id: 1, version: store.CardVersion{Claim: 1}}
 	c.put(hot, newRendition("text/plain", []byte("hot"), false))
 	for i := range 1000 {
 		if _, ok := c.get(hot); !ok {

@@ -17,21 +17,21 @@ import (
 // the database sees about one query per query-duration instead of one per
 // request, and a correction is still seen by every request that arrives
 // after it was committed. Only in-flight reads are held; nothing persists.
-type versionGate struct {
+type versionGate[V any] struct {
 	mu    sync.Mutex
-	slots map[int64]*versionSlot
+	slots map[int64]*versionSlot[V]
 	// ttl, when positive, lets a version read answer later requests for that
 	// long; zero means every request reads (tests, and desks that want it).
 	ttl time.Duration
 	// recent is the memo, under its own lock: readers of a hot claim only
 	// share a read lock.
 	recentMu sync.RWMutex
-	recent   map[int64]recentVersion
+	recent   map[int64]recentVersion[V]
 }
 
 // recentVersion is a version read kept for ttl.
-type recentVersion struct {
-	version int
+type recentVersion[V any] struct {
+	version V
 	err     error
 	at      time.Time
 }
@@ -39,25 +39,25 @@ type recentVersion struct {
 // maxRecent bounds the memo; past it the memo starts over (it is safe to lose).
 const maxRecent = 50000
 
-type versionSlot struct {
-	running *versionRead // the read in progress, if any
-	next    *versionRead // the read that starts when running ends
+type versionSlot[V any] struct {
+	running *versionRead[V] // the read in progress, if any
+	next    *versionRead[V] // the read that starts when running ends
 }
 
-type versionRead struct {
+type versionRead[V any] struct {
 	done    chan struct{}
-	version int
+	version V
 	err     error
 }
 
-func newVersionGate(ttl time.Duration) *versionGate {
-	return &versionGate{slots: map[int64]*versionSlot{}, ttl: ttl, recent: map[int64]recentVersion{}}
+func newVersionGate[V any](ttl time.Duration) *versionGate[V] {
+	return &versionGate[V]{slots: map[int64]*versionSlot[V]{}, ttl: ttl, recent: map[int64]recentVersion[V]{}}
 }
 
 // memo returns a read of id younger than ttl, if there is one.
-func (g *versionGate) memo(id int64, now time.Time) (recentVersion, bool) {
+func (g *versionGate[V]) memo(id int64, now time.Time) (recentVersion[V], bool) {
 	if g.ttl <= 0 {
-		return recentVersion{}, false
+		return recentVersion[V]{}, false
 	}
 	g.recentMu.RLock()
 	r, ok := g.recent[id]
@@ -67,22 +67,22 @@ func (g *versionGate) memo(id int64, now time.Time) (recentVersion, bool) {
 
 // remember keeps a finished read for ttl; only answers worth repeating (a
 // version or not-found) are kept, never a failure.
-func (g *versionGate) remember(id int64, version int, err error, at time.Time) {
+func (g *versionGate[V]) remember(id int64, version V, err error, at time.Time) {
 	if g.ttl <= 0 || err != nil && factcheck.ErrorCode(err) != factcheck.ENOTFOUND {
 		return
 	}
 	g.recentMu.Lock()
 	defer g.recentMu.Unlock()
 	if len(g.recent) >= maxRecent {
-		g.recent = map[int64]recentVersion{}
+		g.recent = map[int64]recentVersion[V]{}
 	}
-	g.recent[id] = recentVersion{version: version, err: err, at: at}
+	g.recent[id] = recentVersion[V]{version: version, err: err, at: at}
 }
 
 // read returns the result of read(ctx, id) from a call that started after
 // this call did. The context of the goroutine that performs a shared read
 // bounds it; a waiter whose own context ends stops waiting.
-func (g *versionGate) read(ctx context.Context, id int64, read func(context.Context, int64) (int, error)) (int, error) {
+func (g *versionGate[V]) read(ctx context.Context, id int64, read func(context.Context, int64) (V, error)) (V, error) {
 	start := time.Now()
 	if r, ok := g.memo(id, start); ok {
 		return r.version, r.err
@@ -93,11 +93,11 @@ func (g *versionGate) read(ctx context.Context, id int64, read func(context.Cont
 }
 
 // readShared is read without the memo: concurrent callers share the next read.
-func (g *versionGate) readShared(ctx context.Context, id int64, read func(context.Context, int64) (int, error)) (int, error) {
+func (g *versionGate[V]) readShared(ctx context.Context, id int64, read func(context.Context, int64) (V, error)) (V, error) {
 	g.mu.Lock()
 	slot := g.slots[id]
 	if slot == nil {
-		slot = &versionSlot{}
+		slot = &versionSlot[V]{}
 		g.slots[id] = slot
 	}
 	if r := slot.next; r != nil {
@@ -109,7 +109,7 @@ func (g *versionGate) readShared(ctx context.Context, id int64, read func(contex
 		}
 		return v, err
 	}
-	r := &versionRead{done: make(chan struct{})}
+	r := &versionRead[V]{done: make(chan struct{})}
 	prev := slot.running
 	if prev == nil {
 		slot.running = r
@@ -137,11 +137,12 @@ func (g *versionGate) readShared(ctx context.Context, id int64, read func(contex
 	return r.version, r.err
 }
 
-func (r *versionRead) wait(ctx context.Context) (int, error) {
+func (r *versionRead[V]) wait(ctx context.Context) (V, error) {
 	select {
 	case <-r.done:
 		return r.version, r.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		var zero V
+		return zero, ctx.Err()
 	}
 }

@@ -14,7 +14,7 @@ import (
 // Requests that arrive while a read is in flight share one follow-up read,
 // and none is answered by the read that started before it arrived.
 func TestVersionGateNeverAnswersFromAnEarlierRead(t *testing.T) {
-	g := newVersionGate(0)
+	g := newVersionGate[int](0)
 	var reads atomic.Int32
 	first := make(chan struct{})
 	release := make(chan struct{})
@@ -74,7 +74,7 @@ func TestVersionGateMemo(t *testing.T) {
 		return 0, errors.New("database down")
 	}
 	ctx := context.Background()
-	g := newVersionGate(time.Hour)
+	g := newVersionGate[int](time.Hour)
 	for i := 0; i < 3; i++ {
 		if v, err := g.read(ctx, 1, read); v != 7 || err != nil {
 			t.Fatalf("read: %d %v", v, err)
@@ -89,7 +89,7 @@ func TestVersionGateMemo(t *testing.T) {
 		t.Fatalf("reads = %d, want 5", calls)
 	}
 	calls = 0
-	g = newVersionGate(0)
+	g = newVersionGate[int](0)
 	g.read(ctx, 1, read)
 	g.read(ctx, 1, read)
 	if calls != 2 {
