@@ -10,7 +10,9 @@ import (
 )
 
 // key is a test cache key for claim i.
-func key(i int) renderKey { return renderKey{kind: "test", id: int64(i), version: store.CardVersion{Claim: 1}} }
+func key(i int) renderKey {
+	return renderKey{kind: "test", id: int64(i), version: store.CardVersion{Claim: 1}}
+}
 
 func TestRenderCacheBounds(t *testing.T) {
 	c := newRenderCache(3, 1<<20)
