@@ -16,4 +16,5 @@ type EmbedView struct {
 	Note      string // its public note
 	URL       string // the claim page
 	HomeURL   string // the desk's front page
+	RatingCSS bool   // the rating's colour comes from /ratings.css
 }

@@ -36,12 +36,30 @@ func DefaultRatings() []Rating {
 
 // Validate returns an EINVALID error naming the first bad field.
 func (r *Rating) Validate() error {
-	if r.Key == "" || !isSlug(r.Key) {
+	if !ValidKey(r.Key) {
 		return FieldError("key", "Rating key must be lowercase letters, digits and hyphens.")
 	} else if r.Label == "" {
 		return FieldError("label", "Rating label is required.")
 	} else if r.Value != nil && (*r.Value < WorstRatingValue || *r.Value > BestRatingValue) {
 		return FieldError("value", "Rating value must be between %d and %d.", WorstRatingValue, BestRatingValue)
+	} else if r.Color != "" && !ValidColor(r.Color) {
+		return FieldError("color", "Color must look like #1a7f37.")
 	}
 	return nil
+}
+
+// ValidKey reports whether key is a well-formed rating key (a slug).
+func ValidKey(key string) bool { return isSlug(key) }
+
+// ValidColor reports whether c is a colour in #rrggbb form.
+func ValidColor(c string) bool {
+	if len(c) != 7 || c[0] != '#' {
+		return false
+	}
+	for _, ch := range c[1:] {
+		if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+			return false
+		}
+	}
+	return true
 }

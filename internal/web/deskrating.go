@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,8 +10,6 @@ import (
 	"claimdesk/internal/factcheck"
 	"claimdesk/views"
 )
-
-var colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // scaleEditor shows the rating scale; admins can edit it.
 func (s *Server) scaleEditor(c echo.Context) error {
@@ -50,9 +47,6 @@ func (s *Server) saveRating(c echo.Context) error {
 		r.Value = &n
 	}
 	err := r.Validate()
-	if err == nil && r.Color != "" && !colorRe.MatchString(r.Color) {
-		err = factcheck.FieldError("color", "Color must look like #1a7f37.")
-	}
 	if err == nil {
 		err = s.store.SaveRating(c.Request().Context(), &r)
 	}

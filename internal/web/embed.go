@@ -185,6 +185,7 @@ func (h *embeds) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
 	if cl.Status == factcheck.StatusCorrected || cl.Status == factcheck.StatusRetracted {
 		v.NoteDate, v.Note = fmtDate(cl.CorrectedAt), cl.CorrectionNote
 	}
+	_, v.RatingCSS = customColor(cl.Rating)
 	return v
 }
 

@@ -13,6 +13,7 @@ import (
 func (s *Server) readerRoutes() {
 	e := s.echo
 	e.GET("/ratings", s.ratingsPage)
+	e.GET("/ratings.css", s.ratingsCSS)
 	e.GET("/corrections", s.correctionsPage)
 	e.GET("/articles/:id", s.articlePage)
 	e.GET("/feed.atom", s.atomFeed)

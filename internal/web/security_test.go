@@ -59,6 +59,7 @@ var routeRules = map[string]routeRule{
 	"GET /claims/:id/card.png":                   {access: accessPublic},
 	"GET /articles/:id":                          {access: accessPublic},
 	"GET /ratings":                               {access: accessPublic},
+	"GET /ratings.css":                           {access: accessPublic},
 	"GET /corrections":                           {access: accessPublic},
 	"GET /feed.atom":                             {access: accessPublic},
 	"GET /embed/claims/:id":                      {access: accessPublic},
