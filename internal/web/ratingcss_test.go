@@ -47,7 +47,7 @@ func TestRatingsCSS(t *testing.T) {
 	for _, want := range []string{
 		".r-satire { background: #0b5cad; color: #fff; }", "a.hl-satire { border-bottom-color: #0b5cad; }",
 		".r-needs-context { background: #f3e200; color: #1b1f24; }", // dark text on yellow
-		".r-false { background: #000000; color: #fff; }",           // an admin's new colour for a built-in key
+		".r-false { background: #000000; color: #fff; }",            // an admin's new colour for a built-in key
 	} {
 		if !strings.Contains(css, want) {
 			t.Errorf("ratings.css lacks %q:\n%s", want, css)
