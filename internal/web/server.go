@@ -109,8 +109,13 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 func (s *Server) Handler() http.Handler { return s }
 
 // ServeHTTP answers embed cards that are already in memory directly (see
-// embeds.serveFromMemory) and hands every other request to Echo.
+// embeds.serveFromMemory) and hands every other request to Echo. HEAD is
+// answered as GET: net/http sends the headers and drops the body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.WithContext(r.Context())
+		r.Method = http.MethodGet
+	}
 	if s.embeds.serveFromMemory(w, r) {
 		return
 	}

@@ -129,3 +129,39 @@ func hasAll(t *testing.T, what, body string, subs ...string) {
 		}
 	}
 }
+
+// HEAD answers like GET without a body, for link checkers, monitors and
+// CDNs; a route without GET still refuses it.
+func TestHead(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl, _ := e.publishedAndDraft()
+	for _, path := range []string{"/", "/healthz", "/ratings", idPath("/claims/", cl.ID, ""), idPath("/embed/claims/", cl.ID, ""), "/embed.js"} {
+		// Go's client asks for gzip on GET but not on HEAD; ask alike.
+		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		get, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		get.Body.Close()
+		resp, err := http.Head(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("Content-Type") != get.Header.Get("Content-Type") || resp.Header.Get("ETag") != get.Header.Get("ETag") {
+			t.Errorf("HEAD %s: %d, %d body bytes, %q vs GET %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
+		}
+	}
+	for _, path := range []string{"/logout", "/nope"} {
+		resp, err := http.Head(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("HEAD %s: %d", path, resp.StatusCode)
+		}
+	}
+}
