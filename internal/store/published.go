@@ -17,17 +17,20 @@ type ClaimStamp struct {
 	Version   int
 	Status    factcheck.Status
 	UpdatedAt time.Time
+	// RatingRevision counts edits of the claim's rating (0 for none), so a
+	// renamed rating also makes cached renderings stale.
+	RatingRevision int
 }
 
 // PublicClaimStamp returns the stamp of a claim readers may see, with one
 // cheap indexed read; drafts, claims in review and unknown ids are ENOTFOUND.
 func (s *Store) PublicClaimStamp(ctx context.Context, id int64) (ClaimStamp, error) {
 	var st ClaimStamp
-	err := s.r.WithContext(ctx).Model(&factcheck.Claim{}).Select("id, version, status, updated_at").
-		Where("id = ?", id).Take(&st).Error
+	err := s.r.WithContext(ctx).Raw(`SELECT c.id, c.version, c.status, c.updated_at, COALESCE(r.revision, 0) AS rating_revision
+		FROM claims c LEFT JOIN ratings r ON r.key = c.rating_key WHERE c.id = ?`, id).Scan(&st).Error
 	if err != nil {
 		return st, wrap(err, "Claim")
-	} else if !st.Status.Public() {
+	} else if st.ID == 0 || !st.Status.Public() {
 		return ClaimStamp{}, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
 	}
 	return st, nil

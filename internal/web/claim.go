@@ -120,7 +120,15 @@ func (s *Server) claimPage(c echo.Context) error {
 	if err := views.ClaimPage(v).Render(ctx, &buf); err != nil {
 		return err
 	}
-	p := cache.put(key, store.ClaimStamp{ID: cl.ID, Version: cl.Version, Status: cl.Status, UpdatedAt: cl.UpdatedAt}, buf.Bytes(), s.now())
+	// Cache under the stamp read first only if the claim rendered is the
+	// one it describes; a claim edited in between is sent but not kept. (A
+	// rating edited in between is kept under the older revision, so the
+	// next request renders again.)
+	rendered := store.ClaimStamp{ID: cl.ID, Version: cl.Version, Status: cl.Status, UpdatedAt: cl.UpdatedAt, RatingRevision: stamp.RatingRevision}
+	if !sameStamp(rendered, stamp) {
+		return sendCacheable(c, echo.MIMETextHTMLCharsetUTF8, buf.Bytes(), cachePublic)
+	}
+	p := cache.put(key, stamp, buf.Bytes(), s.now())
 	return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)
 }
 

@@ -9,9 +9,9 @@ import (
 
 // pageCache keeps rendered public pages with their ETag, keyed by what they
 // show and validated against the claim's stamp (id, version, status,
-// update time), so an edit on any node is seen on the next request. Entries
-// also expire after a minute, which bounds staleness for things the stamp
-// does not cover (a renamed rating or reviewer). Losing the cache only costs
+// update time, rating revision), so an edit on any node is seen on the next
+// request. Entries also expire after a minute, which bounds staleness for
+// things the stamp does not cover (a renamed reviewer). Losing the cache only costs
 // a re-render; nothing else depends on it.
 type pageCache struct {
 	mu  sync.Mutex
@@ -33,7 +33,7 @@ func newPageCache(max int, ttl time.Duration) *pageCache {
 }
 
 func sameStamp(a, b store.ClaimStamp) bool {
-	return a.ID == b.ID && a.Version == b.Version && a.Status == b.Status && a.UpdatedAt.Equal(b.UpdatedAt)
+	return a.ID == b.ID && a.Version == b.Version && a.Status == b.Status && a.UpdatedAt.Equal(b.UpdatedAt) && a.RatingRevision == b.RatingRevision
 }
 
 // get returns the cached page for key if it was rendered from stamp and

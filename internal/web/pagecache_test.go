@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/seed"
+	"claimdesk/internal/store"
+	"claimdesk/internal/testutil"
+	"claimdesk/seeds"
+)
+
+// A claim page is rendered once and then served from the page cache until
+// the claim or its rating changes, on either database (whose timestamps
+// must compare equal for the cache to hit).
+func TestClaimPageCache(t *testing.T) {
+	for _, d := range testutil.Dialects {
+		t.Run(d, func(t *testing.T) {
+			st := testutil.OpenStore(t, d)
+			ctx := context.Background()
+			if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
+				t.Fatal(err)
+			}
+			hits, _, err := st.ListClaims(ctx, store.ClaimFilter{Statuses: []factcheck.Status{factcheck.StatusPublished}, Limit: 1})
+			if err != nil || len(hits) == 0 {
+				t.Fatal("no published claim", err)
+			}
+			id := hits[0].ID
+			s := New(st, Config{BaseURL: "http://desk.test"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			page := func() string {
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, httptest.NewRequest("GET", "/claims/"+strconv.FormatInt(id, 10), nil))
+				if w.Code != 200 {
+					t.Fatalf("claim page: %d", w.Code)
+				}
+				return w.Body.String()
+			}
+			cached := func() bool {
+				stamp, err := st.PublicClaimStamp(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, ok := s.pages.get("claim:"+strconv.FormatInt(id, 10), stamp, s.now())
+				return ok
+			}
+			if cached() {
+				t.Fatal("cached before the first view")
+			}
+			page()
+			if !cached() {
+				t.Fatal("the page was not kept after the first view")
+			}
+
+			cl, err := st.PublicClaim(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := *cl.Rating
+			r.Label = "Relabelled"
+			if err := st.SaveRating(ctx, &r); err != nil {
+				t.Fatal(err)
+			}
+			if cached() {
+				t.Error("a renamed rating still hits the cached page")
+			}
+			if body := page(); !strings.Contains(body, ">Relabelled<") {
+				t.Error("the page after the rename lacks the new label")
+			}
+			if !cached() {
+				t.Error("the re-rendered page was not kept")
+			}
+		})
+	}
+}
