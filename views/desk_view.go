@@ -10,6 +10,10 @@ type IntakeView struct {
 	Errors                                        FieldErrors
 	Action                                        string
 	Heading                                       string
+	// CanFetch offers "fetch from the web" (new articles only); FetchURL is
+	// the address asked for and FetchedFrom the page the form was filled from.
+	CanFetch              bool
+	FetchURL, FetchedFrom string
 }
 
 // SentenceView is one sentence of an article in the intake view.

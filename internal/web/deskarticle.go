@@ -32,7 +32,44 @@ func (in *articleInput) apply(a *factcheck.Article) error {
 }
 
 func (s *Server) intakePage(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.IntakePage(views.IntakeView{Page: s.page(c, "New article"), Heading: "New article", Action: "/desk/articles"}))
+	return s.render(c, http.StatusOK, views.IntakePage(s.newIntake(c)))
+}
+
+// newIntake is the empty intake form for a new article.
+func (s *Server) newIntake(c echo.Context) views.IntakeView {
+	return views.IntakeView{Page: s.page(c, "New article"), Heading: "New article", Action: "/desk/articles", CanFetch: true}
+}
+
+// fetchArticle fills the intake form from an article's address. Nothing is
+// stored: the editor checks the text and saves the form as usual.
+func (s *Server) fetchArticle(c echo.Context) error {
+	v := s.newIntake(c)
+	v.FetchURL = strings.TrimSpace(c.FormValue("fetch_url"))
+	// The form's own fields come along (hx-include): whatever the editor
+	// typed stays, unless the page supplies it.
+	v.Title, v.URL, v.Outlet, v.Author, v.PublishedAt, v.Body = c.FormValue("title"), c.FormValue("url"),
+		c.FormValue("outlet"), c.FormValue("author"), c.FormValue("published_at"), c.FormValue("body")
+	a, err := s.fetcher.Article(c.Request().Context(), v.FetchURL)
+	if err != nil {
+		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
+			return err
+		}
+		v.Errors = views.FieldErrors{"fetch_url": factcheck.ErrorMessage(err)}
+		return s.render(c, statusOf(factcheck.ErrorCode(err)), views.IntakePage(v))
+	}
+	for _, f := range []struct {
+		dst *string
+		val string
+	}{{&v.Title, a.Title}, {&v.URL, a.URL}, {&v.Outlet, a.Outlet}, {&v.Author, a.Author}, {&v.Body, a.Body}} {
+		if f.val != "" {
+			*f.dst = f.val
+		}
+	}
+	if a.PublishedAt != nil {
+		v.PublishedAt = a.PublishedAt.Format("2006-01-02")
+	}
+	v.FetchedFrom = a.URL
+	return s.render(c, http.StatusOK, views.IntakePage(v))
 }
 
 func (s *Server) intakeError(c echo.Context, in *articleInput, action, heading string, err error) error {
@@ -40,7 +77,8 @@ func (s *Server) intakeError(c echo.Context, in *articleInput, action, heading s
 		return err
 	}
 	v := views.IntakeView{Page: s.page(c, heading), Heading: heading, Action: action, Title: in.Title, URL: in.URL, Outlet: in.Outlet,
-		Author: in.Author, PublishedAt: in.PublishedAt, Body: in.Body, Errors: views.FieldErrors{factcheck.ErrorField(err): factcheck.ErrorMessage(err)}}
+		Author: in.Author, PublishedAt: in.PublishedAt, Body: in.Body, Errors: views.FieldErrors{factcheck.ErrorField(err): factcheck.ErrorMessage(err)},
+		CanFetch: action == "/desk/articles"}
 	return s.render(c, statusOf(factcheck.ErrorCode(err)), views.IntakePage(v))
 }
 

@@ -12,6 +12,7 @@ func (s *Server) deskRoutes(mw []echo.MiddlewareFunc) {
 	e.GET("/desk/claims", s.deskClaimList, mw...)
 	e.GET("/desk/articles/new", s.intakePage, mw...)
 	e.POST("/desk/articles", s.createArticle, mw...)
+	e.POST("/desk/articles/fetch", s.fetchArticle, mw...)
 	e.GET("/desk/articles/:id", s.deskArticle, mw...)
 	e.GET("/desk/articles/:id/edit", s.editArticlePage, mw...)
 	e.POST("/desk/articles/:id", s.updateArticle, mw...)

@@ -76,6 +76,7 @@ var routeRules = map[string]routeRule{
 	"GET /desk/claims":                           {access: accessDesk},
 	"GET /desk/articles/new":                     {access: accessDesk},
 	"POST /desk/articles":                        {access: accessDesk},
+	"POST /desk/articles/fetch":                  {access: accessDesk},
 	"GET /desk/articles/:id":                     {access: accessDesk},
 	"GET /desk/articles/:id/edit":                {access: accessDesk},
 	"POST /desk/articles/:id":                    {access: accessDesk},

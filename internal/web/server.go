@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/fetch"
 	"claimdesk/internal/store"
 	"claimdesk/static"
 )
@@ -43,6 +44,9 @@ type Config struct {
 	// requests for this long (0: read on every request). A correction then
 	// reaches embeds served by this node within the TTL.
 	EmbedVersionTTL time.Duration
+	// FetchPrivate lets "fetch article from the web" reach loopback and
+	// private addresses (tests; desks checking their own intranet).
+	FetchPrivate bool
 	// LoginLimit is how many failed logins per IP or email are allowed per LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration
@@ -57,6 +61,7 @@ type Server struct {
 	metrics *metrics
 	pages   *pageCache // rendered claim pages; safe to lose
 	embeds  *embeds
+	fetcher *fetch.Fetcher
 	now     func() time.Time
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
@@ -88,7 +93,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now,
-		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
+		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies), fetcher: fetch.New(cfg.FetchPrivate)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 

@@ -58,7 +58,7 @@ func newEnv(t *testing.T, dialect string) *env {
 	var srv *web.Server
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.Handler().ServeHTTP(w, r) }))
 	e.srv.Start()
-	srv = web.New(st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5}, log)
+	srv = web.New(st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5, FetchPrivate: true}, log)
 	t.Cleanup(e.srv.Close)
 	return e
 }

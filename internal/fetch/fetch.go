@@ -1,0 +1,226 @@
+// Package fetch turns the URL of a news article into the fields of the
+// desk's intake form: headline, outlet, author, date and the article text,
+// found with a readability parser (a Go port of Mozilla's Readability).
+//
+// The desk fetches on an editor's request from its own network, so the
+// fetcher refuses addresses inside it (loopback, private, link-local) unless
+// told otherwise, checks every address it dials (redirects and DNS answers
+// included), and bounds time, redirects and size.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+
+	"claimdesk/internal/factcheck"
+)
+
+// Limits of one fetch.
+const (
+	Timeout      = 15 * time.Second
+	MaxBytes     = 5 << 20
+	maxRedirects = 5
+)
+
+// Article is what a page yielded for the intake form.
+type Article struct {
+	Title       string
+	URL         string // after redirects
+	Outlet      string
+	Author      string
+	PublishedAt *time.Time
+	Body        string
+}
+
+// Fetcher fetches article pages. The zero value is not usable; use New.
+type Fetcher struct {
+	client *http.Client
+}
+
+// New returns a fetcher. allowPrivate lets it reach loopback and private
+// addresses: for tests, and for desks that check their own intranet.
+func New(allowPrivate bool) *Fetcher {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = refusePrivate
+	}
+	transport := &http.Transport{
+		Proxy:                 nil, // a proxy would hide the address being dialed
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: 10 * time.Second,
+		MaxIdleConns:          4,
+		IdleConnTimeout:       30 * time.Second,
+	}
+	client := &http.Client{Transport: transport, Timeout: Timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return errors.New("too many redirects")
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return errors.New("redirect to a non-web address")
+			}
+			return nil
+		}}
+	return &Fetcher{client: client}
+}
+
+// errPrivate is what dialing an address inside the desk's network gives.
+var errPrivate = errors.New("the address is inside the desk's own network")
+
+// refusePrivate is a dialer Control hook: it sees the resolved address of
+// every connection, so neither a redirect nor a DNS answer can lead inside.
+func refusePrivate(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() ||
+		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() {
+		return errPrivate
+	}
+	return nil
+}
+
+// Article fetches rawURL and extracts the article in it. Every failure is a
+// factcheck.Error on the "url" field with a message an editor can act on.
+func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) {
+	bad := func(format string, args ...any) error {
+		return &factcheck.Error{Code: factcheck.EINVALID, Field: "url", Message: fmt.Sprintf(format, args...)}
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, bad("Enter the full address of the article, starting with https://.")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, bad("Enter the full address of the article, starting with https://.")
+	}
+	req.Header.Set("User-Agent", "claimdesk (fact-checking desk; article intake)")
+	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		if errors.Is(err, errPrivate) {
+			return nil, bad("The desk does not fetch addresses inside its own network.")
+		}
+		return nil, bad("The page could not be fetched: %s.", reason(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, bad("The site answered %s; check the address, or paste the text instead.", resp.Status)
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/html" && mt != "application/xhtml+xml" {
+		return nil, bad("That address is not a web page (it is %s); paste the text instead.", orUnknown(mt))
+	}
+	page, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
+	if err != nil {
+		return nil, bad("The page could not be read: %s.", reason(err))
+	}
+	if len(page) > MaxBytes {
+		return nil, bad("The page is larger than %d MB; paste the article text instead.", MaxBytes>>20)
+	}
+	final := resp.Request.URL
+	parsed, err := readability.FromReader(strings.NewReader(string(page)), final)
+	if err != nil || parsed.Node == nil {
+		return nil, bad("No article text was found on that page; paste it instead.")
+	}
+	a := &Article{Title: clean(parsed.Title()), URL: final.String(), Outlet: clean(parsed.SiteName()),
+		Author: strings.TrimSpace(strings.TrimPrefix(clean(parsed.Byline()), "By ")), Body: Text(parsed.Node)}
+	if a.Outlet == "" {
+		a.Outlet = strings.TrimPrefix(final.Hostname(), "www.")
+	}
+	if t, err := parsed.PublishedTime(); err == nil && !t.IsZero() {
+		a.PublishedAt = &t
+	}
+	if len(a.Body) < 200 {
+		return nil, bad("No article text was found on that page; paste it instead.")
+	}
+	return a, nil
+}
+
+// reason is an error's last part, without the Go call chain.
+func reason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "the site took too long to answer"
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return "no such site (" + de.Name + ")"
+	}
+	return err.Error()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "of unknown type"
+	}
+	return s
+}
+
+// clean collapses runs of white space into single spaces.
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// blocks are the elements whose text forms its own paragraph.
+var blocks = map[string]bool{"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"li": true, "blockquote": true, "pre": true, "figcaption": true, "dd": true, "dt": true, "td": true, "th": true}
+
+// Text returns the plain text of an article node: one paragraph per block
+// element, separated by blank lines, white space collapsed. Text outside any
+// block (a bare div of prose) forms paragraphs of its own.
+func Text(n *html.Node) string {
+	var paras []string
+	var cur strings.Builder
+	flush := func() {
+		if p := clean(cur.String()); p != "" {
+			paras = append(paras, p)
+		}
+		cur.Reset()
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			cur.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			switch n.Data {
+			case "script", "style", "noscript", "template", "svg", "button", "nav", "form":
+				return
+			case "br":
+				cur.WriteString(" ")
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && (blocks[n.Data] || n.Data == "div" || n.Data == "section" || n.Data == "article")
+		if block {
+			flush()
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			flush()
+		}
+	}
+	walk(n)
+	flush()
+	return strings.Join(paras, "\n\n")
+}
