@@ -18,11 +18,11 @@ import (
 	"claimdesk/seeds"
 )
 
-// fastDesk is a seeded server with the embed version memo on, and the ids
-// of one published and one draft claim.
-func fastDesk(t *testing.T, ttl time.Duration) (s *Server, published, draft int64) {
+// seededDesk is a server on a seeded database of the given dialect, with
+// the ids of one published and one draft claim.
+func seededDesk(t *testing.T, dialect string, cfg Config) (s *Server, st *store.Store, published, draft int64) {
 	t.Helper()
-	st := testutil.OpenStore(t, "sqlite")
+	st = testutil.OpenStore(t, dialect)
 	ctx := context.Background()
 	if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
 		t.Fatal(err)
@@ -34,9 +34,16 @@ func fastDesk(t *testing.T, ttl time.Duration) (s *Server, published, draft int6
 		}
 		return hits[0].ID
 	}
+	s = New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return s, st, pick(factcheck.StatusPublished), pick(factcheck.StatusDraft)
+}
+
+// fastDesk is a seeded SQLite desk with the embed version memo at ttl.
+func fastDesk(t *testing.T, ttl time.Duration) (s *Server, published, draft int64) {
+	t.Helper()
 	// An https base turns on HSTS, so that header is compared too.
-	s = New(st, Config{BaseURL: "https://desk.test", Newsroom: "Fast Desk", EmbedVersionTTL: ttl}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return s, pick(factcheck.StatusPublished), pick(factcheck.StatusDraft)
+	s, _, published, draft = seededDesk(t, "sqlite", Config{BaseURL: "https://desk.test", Newsroom: "Fast Desk", EmbedVersionTTL: ttl})
+	return s, published, draft
 }
 
 // The in-memory path sends exactly what the full Echo path sends for the

@@ -2,18 +2,12 @@ package web
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
-	"claimdesk/internal/factcheck"
-	"claimdesk/internal/seed"
-	"claimdesk/internal/store"
 	"claimdesk/internal/testutil"
-	"claimdesk/seeds"
 )
 
 // A claim page is rendered once and then served from the page cache until
@@ -22,17 +16,8 @@ import (
 func TestClaimPageCache(t *testing.T) {
 	for _, d := range testutil.Dialects {
 		t.Run(d, func(t *testing.T) {
-			st := testutil.OpenStore(t, d)
+			s, st, id, _ := seededDesk(t, d, Config{BaseURL: "http://desk.test"})
 			ctx := context.Background()
-			if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
-				t.Fatal(err)
-			}
-			hits, _, err := st.ListClaims(ctx, store.ClaimFilter{Statuses: []factcheck.Status{factcheck.StatusPublished}, Limit: 1})
-			if err != nil || len(hits) == 0 {
-				t.Fatal("no published claim", err)
-			}
-			id := hits[0].ID
-			s := New(st, Config{BaseURL: "http://desk.test"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			page := func() string {
 				w := httptest.NewRecorder()
 				s.ServeHTTP(w, httptest.NewRequest("GET", "/claims/"+strconv.FormatInt(id, 10), nil))
