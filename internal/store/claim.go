@@ -70,8 +70,15 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 		q = q.Where("claims.rating_key = ?", f.Rating)
 	}
 	if f.Tag != "" {
-		tag, _ := json.Marshal(factcheck.Slugify(f.Tag, 40))
-		q = q.Where("claims.tags LIKE ?", "%"+escapeLike(string(tag))+"%")
+		tag := factcheck.Slugify(f.Tag, 40)
+		if s.dialect == Postgres {
+			// Containment, answered by the claims_tags GIN index.
+			arr, _ := json.Marshal([]string{tag})
+			q = q.Where("claims.tags::jsonb @> ?::jsonb", string(arr))
+		} else {
+			quoted, _ := json.Marshal(tag)
+			q = q.Where("claims.tags LIKE ?", "%"+escapeLike(string(quoted))+"%")
+		}
 	}
 	if f.AuthorID != 0 {
 		q = q.Where("claims.author_id = ?", f.AuthorID)

@@ -27,6 +27,7 @@ var migrations = []migration{
 	{3, "reader error reports", migrateReports},
 	{4, "newest-first listing index", migrateListingIndex},
 	{5, "rating revisions", migrateRatingRevisions},
+	{6, "rating and tag filter indexes", migrateFilterIndexes},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -289,4 +290,15 @@ func migrateListingIndex(tx *gorm.DB, d Dialect) error {
 // rendered cards (keyed by claim version) also see a renamed rating.
 func migrateRatingRevisions(tx *gorm.DB, d Dialect) error {
 	return execAll(tx, d, `ALTER TABLE ratings ADD COLUMN revision INTEGER NOT NULL DEFAULT 1`)
+}
+
+// migrateFilterIndexes serves the reader's rating and tag filters: newest
+// first within one rating, and (on PostgreSQL) tags through a GIN index on
+// their JSON, so a rating+tag filter reads only matching rows.
+func migrateFilterIndexes(tx *gorm.DB, d Dialect) error {
+	stmts := []string{`CREATE INDEX claims_rating_published ON claims(rating_key, published_at, id)`}
+	if d == Postgres {
+		stmts = append(stmts, `CREATE INDEX claims_tags ON claims USING GIN ((tags::jsonb) jsonb_path_ops)`)
+	}
+	return execAll(tx, d, stmts...)
 }

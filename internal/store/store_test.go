@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -318,6 +319,64 @@ func TestSessionsAndTokens(t *testing.T) {
 		var fe *factcheck.Error
 		if err := s.CreateUser(ctx, &factcheck.User{Email: "x@example.org", Name: "X", Role: "boss"}, "correct horse battery"); !errors.As(err, &fe) || fe.Field != "role" {
 			t.Fatalf("bad role: %v", err)
+		}
+	})
+}
+
+// The tag filter matches whole tags only, combines with the rating filter,
+// and lists no drafts, on both databases (PostgreSQL answers it from a GIN
+// index on the tags' JSON, SQLite with a quoted LIKE).
+func TestTagAndRatingFilters(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, s *store.Store) {
+		editor := mustUser(t, s, "ed@example.org", factcheck.RoleEditor)
+		reviewer := mustUser(t, s, "rev@example.org", factcheck.RoleReviewer)
+		mk := func(quote, rating string, publish_ bool, tags ...string) *factcheck.Claim {
+			c := &factcheck.Claim{Quote: quote, Claimant: "Someone", Tags: tags}
+			if err := s.CreateClaim(ctx, c, editor); err != nil {
+				t.Fatal(err)
+			}
+			if !publish_ {
+				return c
+			}
+			return publish(t, s, c, editor, reviewer, rating, "Summary.")
+		}
+		both := mk("Mines were sent to Ukraine.", "true", true, "Mines", "ukraine")
+		onlyMines := mk("Mines are cheap.", "false", true, "mines")
+		mk("The mine treaty has 164 parties.", "true", true, "mines-treaty")
+		mk("Landmines kill civilians.", "true", true, "landmines")
+		mk("A draft about mines.", "", false, "mines")
+
+		ids := func(f store.ClaimFilter) []int64 {
+			t.Helper()
+			hits, total, err := s.ListClaims(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []int64{}
+			for _, h := range hits {
+				out = append(out, h.ID)
+			}
+			if int(total) != len(out) {
+				t.Errorf("%+v: total %d for %d hits", f, total, len(out))
+			}
+			return out
+		}
+		if got := ids(store.ClaimFilter{Tag: "mines"}); !slices.Equal(got, []int64{onlyMines.ID, both.ID}) {
+			t.Errorf("tag mines: %v, want %v", got, []int64{onlyMines.ID, both.ID})
+		}
+		if got := ids(store.ClaimFilter{Tag: "MINES!"}); !slices.Equal(got, []int64{onlyMines.ID, both.ID}) {
+			t.Errorf("tag MINES!: %v", got)
+		}
+		if got := ids(store.ClaimFilter{Tag: "mines", Rating: "true"}); !slices.Equal(got, []int64{both.ID}) {
+			t.Errorf("tag mines, rating true: %v, want %v", got, []int64{both.ID})
+		}
+		if got := ids(store.ClaimFilter{Tag: "mines", Query: "ukraine"}); !slices.Equal(got, []int64{both.ID}) {
+			t.Errorf("tag mines, query ukraine: %v", got)
+		}
+		for _, odd := range []string{`"]`, `%`, `mine`, `' OR 1=1`} {
+			if got := ids(store.ClaimFilter{Tag: odd}); len(got) != 0 {
+				t.Errorf("tag %q matched %v", odd, got)
+			}
 		}
 	})
 }
