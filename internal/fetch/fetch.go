@@ -9,6 +9,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -133,7 +134,7 @@ func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) 
 		return nil, bad("The page is larger than %d MB; paste the article text instead.", MaxBytes>>20)
 	}
 	final := resp.Request.URL
-	parsed, err := readability.FromReader(strings.NewReader(string(page)), final)
+	parsed, err := readability.FromReader(bytes.NewReader(page), final)
 	if err != nil || parsed.Node == nil {
 		return nil, bad("No article text was found on that page; paste it instead.")
 	}
