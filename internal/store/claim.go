@@ -87,9 +87,9 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 	if f.Query != "" && len(terms) == 0 {
 		return nil, 0, nil // nothing searchable, e.g. only punctuation
 	}
-	// Three cheap steps instead of one query that sorts whole rows: the
-	// page's ids in order, then those rows (with snippets), then a capped count.
-	var arg, snippet string
+	// Cheap steps instead of one query that sorts whole rows: the page's ids
+	// in order with a capped count, then those rows (with snippets).
+	var arg, snippet, rank string
 	order := "claims.published_at DESC, claims.id DESC"
 	if len(terms) > 0 {
 		switch s.dialect {
@@ -100,7 +100,7 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 				return nil, 0, err
 			}
 			q = q.Where("claims.search @@ to_tsquery('english', ?) AND claims.id >= ?", arg, floor)
-			order = "ts_rank(claims.search, to_tsquery('english', " + pgQuote(arg) + ")) DESC, claims.id DESC"
+			rank = "-ts_rank(claims.search, to_tsquery('english', " + pgQuote(arg) + "))"
 			snippet = "ts_headline('english', claims.quote || ' — ' || claims.summary, to_tsquery('english', " + pgQuote(arg) + "), " +
 				"'StartSel=" + MarkStart + ", StopSel=" + MarkEnd + ", MaxWords=40, MinWords=15, HighlightAll=true')"
 		default:
@@ -113,17 +113,34 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 				return nil, 0, err
 			}
 			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ? AND claims_fts.rowid >= ?", arg, floor)
-			order = "bm25(claims_fts, 4.0, 2.0, 2.0, 1.0), claims.id DESC"
+			rank = "bm25(claims_fts, 4.0, 2.0, 2.0, 1.0)"
 			snippet = "snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24)"
 		}
 	}
 	var ids []int64
-	if err := q.Session(&gorm.Session{}).Select("claims.id").Order(order).Offset(f.Offset).Limit(f.Limit).Pluck("claims.id", &ids).Error; err != nil {
+	var total int64
+	if rank != "" {
+		// A search ranks at most searchCandidates rows (the floor above), so
+		// one pass both orders them and counts them. The rank is computed
+		// in a subquery: FTS5 allows bm25() there but not beside a window.
+		var page []struct{ ID, Total int64 }
+		err := db.Raw("SELECT id, COUNT(*) OVER () AS total FROM (?) AS m ORDER BY r, id DESC LIMIT ? OFFSET ?",
+			q.Session(&gorm.Session{}).Select("claims.id AS id, "+rank+" AS r"), f.Limit, f.Offset).Scan(&page).Error
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, p := range page {
+			ids = append(ids, p.ID)
+			total = p.Total
+		}
+	} else if err := q.Session(&gorm.Session{}).Select("claims.id").Order(order).Offset(f.Offset).Limit(f.Limit).Pluck("claims.id", &ids).Error; err != nil {
 		return nil, 0, err
 	}
-	var total int64
-	if err := db.Table("(?) AS m", q.Session(&gorm.Session{}).Select("1").Limit(MaxTotal+1)).Count(&total).Error; err != nil {
-		return nil, 0, err
+	if len(ids) == 0 || rank == "" {
+		// Listings count apart, capped; so does a search page past the end.
+		if err := db.Table("(?) AS m", q.Session(&gorm.Session{}).Select("1").Limit(MaxTotal+1)).Count(&total).Error; err != nil {
+			return nil, 0, err
+		}
 	}
 	if len(ids) == 0 {
 		return nil, total, nil

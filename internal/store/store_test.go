@@ -266,6 +266,13 @@ func TestSearchRankingAndSafety(t *testing.T) {
 		if !strings.Contains(hits[0].Snippet, store.MarkStart) {
 			t.Fatalf("no highlight in snippet %q", hits[0].Snippet)
 		}
+		// Pages of one result, and a page past the end, keep the total.
+		for offset, want := range map[int]int64{0: strong.ID, 1: weak.ID, 2: 0} {
+			page, total, err := s.ListClaims(ctx, store.ClaimFilter{Query: "landmines", Limit: 1, Offset: offset})
+			if err != nil || total != 2 || want == 0 && len(page) != 0 || want != 0 && (len(page) != 1 || page[0].ID != want) {
+				t.Errorf("offset %d: total %d, %d hits, err %v", offset, total, len(page), err)
+			}
+		}
 		for _, q := range []string{`"`, `' OR 1=1 --`, `landmine* NEAR(x) AND`, `"; DROP TABLE claims; --`, strings.Repeat("ab ", 3500), `:*&|!()`} {
 			if _, _, err := s.ListClaims(ctx, store.ClaimFilter{Query: q}); err != nil {
 				t.Errorf("query %.30q: %v", q, err)
