@@ -82,19 +82,35 @@ func (s *Server) embedRoutes() {
 // embedRoute is the route pattern of embed cards, as metrics label it.
 const embedRoute = "/embed/claims/:id"
 
-// embedCSPH is embedCSP as a header value.
-var embedCSPH = []string{embedCSP}
+// embedHeaderSet returns the security headers of embed responses: any site
+// may frame the card. Headers that apply only to top-level pages
+// (X-Frame-Options, Cross-Origin-Opener-Policy) are left out, and so is
+// Referrer-Policy, which the card states in its own <meta name="referrer">.
+// A viral card pays for every header on every response.
+func embedHeaderSet(hsts bool) http.Header {
+	h := http.Header{}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", embedCSP)
+	if hsts {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return h
+}
 
-// setEmbedHeaders turns the site-wide security headers into the embed's:
-// any site may frame the card.
-func setEmbedHeaders(h http.Header) {
-	h["Content-Security-Policy"] = embedCSPH
-	delete(h, "X-Frame-Options")
+// setEmbedHeaders turns the site-wide security headers, already set by
+// the middleware, into the embed's.
+func (s *Server) setEmbedHeaders(h http.Header) {
+	for k := range s.secure {
+		if _, ok := s.embedSecure[k]; !ok {
+			delete(h, k)
+		}
+	}
+	copyHeader(h, s.embedSecure)
 }
 
 // card serves the bare claim card for iframes on any site.
 func (h *embeds) card(c echo.Context) error {
-	setEmbedHeaders(c.Response().Header())
+	h.s.setEmbedHeaders(c.Response().Header())
 	ctx := c.Request().Context()
 	id, err := claimID(c)
 	if err != nil {
@@ -169,8 +185,7 @@ func (h *embeds) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
 		rid = h.s.requestID()
 	}
 	hdr[echo.HeaderXRequestID] = []string{rid}
-	h.s.setSecureHeaders(hdr)
-	setEmbedHeaders(hdr)
+	copyHeader(hdr, h.s.embedSecure)
 	status, n := writeRendition(w, r, rend, cachePublic)
 	d := time.Since(start)
 	h.s.metrics.observe(embedRoute, r.Method, status, d)

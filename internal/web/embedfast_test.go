@@ -20,7 +20,7 @@ import (
 
 // seededDesk is a server on a seeded database of the given dialect, with
 // the ids of one published and one draft claim.
-func seededDesk(t *testing.T, dialect string, cfg Config) (s *Server, st *store.Store, published, draft int64) {
+func seededDesk(t testing.TB, dialect string, cfg Config) (s *Server, st *store.Store, published, draft int64) {
 	t.Helper()
 	st = testutil.OpenStore(t, dialect)
 	ctx := context.Background()
@@ -112,8 +112,10 @@ func TestEmbedFastPathMatchesFullPath(t *testing.T) {
 					t.Errorf("%s: fast %q, full %q", k, got.Header()[k], v)
 				}
 			}
-			if got.Header().Get("Strict-Transport-Security") == "" || got.Header().Get("X-Frame-Options") != "" {
-				t.Errorf("security headers: %v", got.Header())
+			h := got.Header()
+			if h.Get("Strict-Transport-Security") == "" || h.Get("X-Content-Type-Options") != "nosniff" || !strings.HasSuffix(h.Get("Content-Security-Policy"), "frame-ancestors *") ||
+				h.Get("X-Frame-Options") != "" || h.Get("Cross-Origin-Opener-Policy") != "" {
+				t.Errorf("security headers: %v", h)
 			}
 		})
 	}

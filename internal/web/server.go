@@ -65,8 +65,9 @@ type Server struct {
 	now     func() time.Time
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
-	// secure holds the headers every response carries.
-	secure http.Header
+	// secure holds the headers every response carries; embedSecure their
+	// embed form (see embedHeaderSet).
+	secure, embedSecure http.Header
 }
 
 // New wires the routes and middleware around st.
@@ -93,7 +94,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now,
-		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies), fetcher: fetch.New(cfg.FetchPrivate)}
+		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies), embedSecure: embedHeaderSet(cfg.SecureCookies), fetcher: fetch.New(cfg.FetchPrivate)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 
@@ -221,17 +222,18 @@ func secureHeaderSet(hsts bool) http.Header {
 	return h
 }
 
-// setSecureHeaders copies the secure header set into h. The value slices
-// are shared and never modified in place (Header.Set replaces them).
-func (s *Server) setSecureHeaders(h http.Header) {
-	for k, v := range s.secure {
-		h[k] = v
+// copyHeader sets every header of src in dst. The value slices are shared
+// and never modified in place (Header.Set replaces them, Header.Add
+// reallocates a full slice).
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
 	}
 }
 
 func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s.setSecureHeaders(c.Response().Header())
+		copyHeader(c.Response().Header(), s.secure)
 		return next(c)
 	}
 }
