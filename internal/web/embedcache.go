@@ -140,11 +140,21 @@ func codingQuality(header, coding string) float64 {
 	return max(q, 0)
 }
 
-// matches reports whether an If-None-Match header names any form of r.
+// matches reports whether an If-None-Match header names any form of r
+// (weakly, as If-None-Match compares), or is "*". It reads the header in
+// place: revalidations are the hottest requests of all.
 func (r *rendition) matches(ifNoneMatch string) bool {
-	for i := range r.enc {
-		if etagMatch(ifNoneMatch, r.enc[i].etag) {
+	for header := ifNoneMatch; header != ""; {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == "*" {
 			return true
+		}
+		for i := range r.enc {
+			if part == r.enc[i].etag {
+				return true
+			}
 		}
 	}
 	return false

@@ -130,7 +130,12 @@ func TestEncodingNegotiation(t *testing.T) {
 		}
 		seen[e.etag] = true
 	}
-	if r.matches(`"other"`) {
+	if r.matches(`"other"`) || r.matches("") || r.matches(`"other", W/"x"`) {
 		t.Error("a foreign tag matched")
+	}
+	for _, h := range []string{"*", "W/" + r.enc[1].etag, `"other", ` + r.enc[2].etag, ` ` + r.enc[0].etag + ` `} {
+		if !r.matches(h) {
+			t.Errorf("If-None-Match %q did not match", h)
+		}
 	}
 }
