@@ -11,12 +11,14 @@ package fetch
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"syscall"
@@ -48,7 +50,11 @@ type Article struct {
 // Fetcher fetches article pages. The zero value is not usable; use New.
 type Fetcher struct {
 	client *http.Client
+	slots  chan struct{} // bounds concurrent fetches (each holds up to MaxBytes)
 }
+
+// maxConcurrent is how many pages one server fetches at once; more wait.
+const maxConcurrent = 4
 
 // New returns a fetcher. allowPrivate lets it reach loopback and private
 // addresses: for tests, and for desks that check their own intranet.
@@ -68,15 +74,20 @@ func New(allowPrivate bool) *Fetcher {
 	client := &http.Client{Transport: transport, Timeout: Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= maxRedirects {
-				return errors.New("too many redirects")
+				return errTooManyRedirects
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return errors.New("redirect to a non-web address")
+				return errBadRedirect
 			}
 			return nil
 		}}
-	return &Fetcher{client: client}
+	return &Fetcher{client: client, slots: make(chan struct{}, maxConcurrent)}
 }
+
+var (
+	errTooManyRedirects = errors.New("too many redirects")
+	errBadRedirect      = errors.New("it redirects to a non-web address")
+)
 
 // errPrivate is what dialing an address inside the desk's network gives.
 var errPrivate = errors.New("the address is inside the desk's own network")
@@ -84,16 +95,62 @@ var errPrivate = errors.New("the address is inside the desk's own network")
 // refusePrivate is a dialer Control hook: it sees the resolved address of
 // every connection, so neither a redirect nor a DNS answer can lead inside.
 func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() ||
-		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil || !public(ap.Addr()) {
 		return errPrivate
 	}
 	return nil
+}
+
+// special are the address blocks of the IANA special-purpose registries
+// that are not reachable public hosts, beyond what netip's predicates
+// cover: shared (carrier-grade NAT) space, where some clouds keep their
+// metadata service; IETF protocol assignments; documentation and
+// benchmarking ranges; and the reserved class E.
+var special = func() []netip.Prefix {
+	var ps []netip.Prefix
+	for _, s := range []string{"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "100::/64", "2001::/23", "2001:db8::/32", "fec0::/10"} {
+		ps = append(ps, netip.MustParsePrefix(s))
+	}
+	return ps
+}()
+
+// Prefixes whose addresses carry an IPv4 address to reach through a
+// translator or tunnel: the IPv4 address is what must be public.
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Loc  = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
+
+// public reports whether a is an address the desk may fetch from: global
+// unicast, outside every special-purpose block, and, for IPv6 forms that
+// embed an IPv4 address, with that IPv4 address public too.
+func public(a netip.Addr) bool {
+	a = a.Unmap()
+	if a.Is6() {
+		b := a.As16()
+		switch {
+		case nat64.Contains(a):
+			return public(netip.AddrFrom4([4]byte(b[12:16])))
+		case nat64Loc.Contains(a):
+			return false // local-use translation: inside some network
+		case sixToFour.Contains(a):
+			return public(netip.AddrFrom4([4]byte(b[2:6])))
+		case [12]byte(b[:12]) == [12]byte{}:
+			return false // IPv4-compatible (deprecated) or ::, ::1
+		}
+	}
+	if !a.IsGlobalUnicast() || a.IsPrivate() {
+		return false
+	}
+	for _, p := range special {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // Article fetches rawURL and extracts the article in it. Every failure is a
@@ -109,6 +166,16 @@ func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, bad("Enter the full address of the article, starting with https://.")
+	}
+	wait := time.NewTimer(Timeout)
+	defer wait.Stop()
+	select {
+	case f.slots <- struct{}{}:
+		defer func() { <-f.slots }()
+	case <-wait.C:
+		return nil, bad("The desk is busy fetching other pages; try again in a moment.")
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	req.Header.Set("User-Agent", "claimdesk (fact-checking desk; article intake)")
 	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
@@ -152,21 +219,29 @@ func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) 
 	return a, nil
 }
 
-// reason is an error's last part, without the Go call chain.
+// reason says why a fetch failed in words for an editor, without the
+// addresses and system calls of the underlying error.
 func reason(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "the site took too long to answer"
-	}
 	var de *net.DNSError
-	if errors.As(err, &de) {
+	var ce *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, errTooManyRedirects), errors.Is(err, errBadRedirect):
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return ue.Err.Error()
+		}
+		return err.Error()
+	case errors.As(err, &de):
 		return "no such site (" + de.Name + ")"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "the site took too long to answer"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the site refused the connection"
+	case errors.As(err, &ce):
+		return "the site's security certificate could not be verified"
 	}
-	return err.Error()
+	return "the site could not be reached"
 }
 
 func orUnknown(s string) string {

@@ -2,11 +2,16 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"claimdesk/internal/factcheck"
 )
@@ -125,10 +130,75 @@ func TestArticleRefusesPrivateAddresses(t *testing.T) {
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	f := New(false)
 	for _, u := range []string{srv.URL + "/2024/sea-wall", "http://localhost:" + port + "/2024/sea-wall", "http://[::1]:1/x",
-		"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1:1/x", "http://192.168.1.1/x", "http://0.0.0.0:" + port + "/"} {
+		"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1:1/x", "http://192.168.1.1/x", "http://0.0.0.0:" + port + "/",
+		"http://100.100.100.200/latest/meta-data/", "http://192.0.0.192/opc/v1/", "http://[64:ff9b::a9fe:a9fe]/", "http://[::ffff:127.0.0.1]:" + port + "/"} {
 		_, err := f.Article(context.Background(), u)
 		if !strings.Contains(factcheck.ErrorMessage(err), "inside its own network") {
 			t.Errorf("%s: %v, want refused", u, err)
 		}
+	}
+}
+
+func TestPublicAddresses(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"93.184.215.14": true, "1.1.1.1": true, "2606:4700:4700::1111": true,
+		"64:ff9b::5db8:d70e": true, // NAT64 of a public IPv4 address
+		"2002:5db8:d70e::1":  true, // 6to4 of a public IPv4 address
+		"127.0.0.1":          false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
+		"169.254.169.254": false, // cloud metadata
+		"100.100.100.200": false, // shared address space (one cloud's metadata service)
+		"192.0.0.192":     false, // IETF protocol assignments (another cloud's metadata)
+		"198.18.0.1":      false, "240.0.0.1": false, "0.1.2.3": false, "255.255.255.255": false, "224.0.0.1": false,
+		"192.0.2.1": false, "203.0.113.9": false,
+		"::1": false, "::": false, "fe80::1": false, "fc00::1": false, "fd12::1": false, "ff02::1": false,
+		"::ffff:127.0.0.1":    false, // IPv4-mapped loopback
+		"::7f00:1":            false, // IPv4-compatible loopback
+		"64:ff9b::a9fe:a9fe":  false, // NAT64 of 169.254.169.254
+		"64:ff9b::a00:1":      false, // NAT64 of 10.0.0.1
+		"64:ff9b:1::1":        false,
+		"2002:a9fe:a9fe::1":   false, // 6to4 of 169.254.169.254
+		"2001:db8::1":         false,
+		"2001:0:4136:e378::1": false, // Teredo
+	} {
+		if got := public(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("public(%s) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+// At most maxConcurrent pages are fetched at once; the next waits.
+func TestArticleConcurrencyBound(t *testing.T) {
+	release := make(chan struct{})
+	var started atomic.Int32
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started.Add(1)
+		<-release
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(articlePage))
+	}))
+	defer slow.Close()
+	f := New(true)
+	var wg sync.WaitGroup
+	for range maxConcurrent {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.Article(context.Background(), slow.URL+"/x"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	for started.Load() < maxConcurrent {
+		time.Sleep(10 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := f.Article(ctx, slow.URL+"/y"); !errors.Is(err, context.DeadlineExceeded) || started.Load() != maxConcurrent {
+		t.Errorf("fetch beyond the bound: %v, %d requests started", err, started.Load())
+	}
+	close(release)
+	wg.Wait()
+	if _, err := f.Article(context.Background(), slow.URL+"/z"); err != nil {
+		t.Errorf("after the others finished: %v", err)
 	}
 }
