@@ -260,10 +260,11 @@ func (c *renderCache) getOrFill(key renderKey, build func() (*rendition, error))
 	return f.r, f.err
 }
 
-// put stores r under key and evicts entries until the cache is within its
-// bounds: from the back, giving each entry hit since the hand last passed a
-// second chance at the front. A rendition larger than the whole byte budget
-// is not kept.
+// put stores r under key, first evicting entries until it fits within the
+// cache's bounds: from the back, giving each entry hit since the hand last
+// passed a second chance at the front. Evicting before inserting means a
+// new entry is never the one evicted to make room for itself. A rendition
+// larger than the whole byte budget is not kept.
 func (c *renderCache) put(key renderKey, r *rendition) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -271,14 +272,11 @@ func (c *renderCache) put(key renderKey, r *rendition) {
 		return
 	}
 	if el, ok := c.items[key]; ok {
+		c.order.Remove(el)
+		delete(c.items, key)
 		c.bytes -= el.Value.(*cacheItem).r.size()
-		el.Value.(*cacheItem).r = r
-		c.order.MoveToFront(el)
-	} else {
-		c.items[key] = c.order.PushFront(&cacheItem{key: key, r: r})
 	}
-	c.bytes += r.size()
-	for c.order.Len() > c.maxEntries || c.bytes > c.maxBytes {
+	for c.order.Len() > 0 && (c.order.Len() >= c.maxEntries || c.bytes+r.size() > c.maxBytes) {
 		el := c.order.Back()
 		it := el.Value.(*cacheItem)
 		if it.used.Swap(false) {
@@ -289,6 +287,8 @@ func (c *renderCache) put(key renderKey, r *rendition) {
 		delete(c.items, it.key)
 		c.bytes -= it.r.size()
 	}
+	c.items[key] = c.order.PushFront(&cacheItem{key: key, r: r})
+	c.bytes += r.size()
 }
 
 // len reports the number of cached entries and their total size.

@@ -139,3 +139,20 @@ func TestEncodingNegotiation(t *testing.T) {
 		}
 	}
 }
+
+// A new entry is kept even when every entry already there was hit since
+// the last eviction: it is never the one evicted to make room for itself.
+func TestRenderCacheKeepsNewEntryAmongHotOnes(t *testing.T) {
+	c := newRenderCache(2, 1<<20)
+	c.put(key(1), newRendition("text/plain", []byte("a"), false))
+	c.put(key(2), newRendition("text/plain", []byte("b"), false))
+	c.get(key(1))
+	c.get(key(2))
+	c.put(key(3), newRendition("text/plain", []byte("c"), false))
+	if _, ok := c.get(key(3)); !ok {
+		t.Fatal("the entry just added was evicted")
+	}
+	if n, _ := c.len(); n != 2 {
+		t.Errorf("%d entries, want 2", n)
+	}
+}
