@@ -55,6 +55,29 @@ const searchCandidates = 2000
 // are ranked by relevance; otherwise newest published (then created)
 // first. Any query string is safe: it is reduced to words.
 func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int64, error) {
+	db := s.r.WithContext(ctx)
+	if s.dialect != Postgres {
+		return s.listClaims(db, f)
+	}
+	// pgx prepares and caches statements, and after five runs PostgreSQL
+	// may settle on one generic plan per statement; for search that plan
+	// suits rare words or common ones, depending on which came first. So
+	// listings plan each run for its own arguments, in a transaction so
+	// the setting ends with it (and works behind a transaction pooler).
+	var hits []ClaimHit
+	var total int64
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+			return err
+		}
+		var err error
+		hits, total, err = s.listClaims(tx, f)
+		return err
+	})
+	return hits, total, err
+}
+
+func (s *Store) listClaims(db *gorm.DB, f ClaimFilter) ([]ClaimHit, int64, error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
@@ -64,7 +87,6 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 	if len(statuses) == 0 {
 		statuses = factcheck.PublicStatuses()
 	}
-	db := s.r.WithContext(ctx)
 	q := db.Model(&factcheck.Claim{}).Where("claims.status IN ?", statuses)
 	if f.Rating != "" {
 		q = q.Where("claims.rating_key = ?", f.Rating)

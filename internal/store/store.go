@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,30 +54,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return open(ctx, cfg, 0)
 }
 
-// withCustomPlans asks PostgreSQL to plan every execution of a prepared
-// statement for its own arguments. pgx prepares and caches statements, and
-// after five runs PostgreSQL may settle on one generic plan per statement;
-// for search that plan is right for rare words and slow for common ones
-// (or the other way round, depending on which came first). A setting in
-// the URL or DSN wins.
-func withCustomPlans(dsn string) string {
-	if strings.Contains(dsn, "plan_cache_mode") {
-		return dsn
-	}
-	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		q := u.Query()
-		q.Set("plan_cache_mode", "force_custom_plan")
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " plan_cache_mode=force_custom_plan"
-}
-
 func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 	gcfg := &gorm.Config{Logger: gormLogger(), TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
 	s := &Store{now: func() time.Time { return time.Now().UTC() }}
 	if cfg.DatabaseURL != "" {
-		db, err := gorm.Open(postgres.Open(withCustomPlans(cfg.DatabaseURL)), gcfg)
+		db, err := gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
