@@ -191,3 +191,12 @@ type TokenRow struct {
 	ID                     int64
 	Name, Created, Revoked string
 }
+
+// colorOr returns c, or def when c is empty: a colour input cannot be
+// empty and would send black.
+func colorOr(c, def string) string {
+	if c == "" {
+		return def
+	}
+	return c
+}

@@ -26,9 +26,16 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			return err
 		}
 		r.ID, r.Position = cur.ID, cur.Position
+		if cur.Label == r.Label && cur.Description == r.Description && cur.Color == r.Color && equalValue(cur.Value, r.Value) {
+			return nil // nothing changed: keep the revision, and every cached card
+		}
 		if err := tx.Model(&cur).Select("label", "value", "description", "color").Updates(r).Error; err != nil {
 			return err
 		}
 		return tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error
 	})
+}
+
+func equalValue(a, b *int) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }

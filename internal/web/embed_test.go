@@ -394,6 +394,20 @@ func TestCardsFollowRatingEdits(t *testing.T) {
 				t.Fatalf("embed lacks the label %q", cl.Rating.Label)
 			}
 
+			// Saving the rating unchanged keeps every cached card: the
+			// card version does not move.
+			v0, err := e.store.PublicClaimVersion(context.Background(), cl.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := *cl.Rating
+			if err := e.store.SaveRating(context.Background(), &same); err != nil {
+				t.Fatal(err)
+			}
+			if v1, _ := e.store.PublicClaimVersion(context.Background(), cl.ID); v1 != v0 {
+				t.Errorf("an unchanged save moved the card version from %+v to %+v", v0, v1)
+			}
+
 			r := *cl.Rating
 			r.Label, r.Color = "Renamed verdict", "#0b5cad"
 			if err := e.store.SaveRating(context.Background(), &r); err != nil {
