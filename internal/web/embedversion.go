@@ -76,6 +76,9 @@ func (g *versionGate[V]) remember(id int64, version V, err error, at time.Time) 
 	if len(g.recent) >= maxRecent {
 		g.recent = map[int64]recentVersion[V]{}
 	}
+	if prev, ok := g.recent[id]; ok && prev.at.After(at) {
+		return // a read that began later already answered: never go back
+	}
 	g.recent[id] = recentVersion[V]{version: version, err: err, at: at}
 }
 

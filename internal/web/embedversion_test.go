@@ -96,3 +96,15 @@ func TestVersionGateMemo(t *testing.T) {
 		t.Fatalf("without a TTL every request reads: %d", calls)
 	}
 }
+
+// A slow read that finishes after a newer one does not put the memo back
+// to the older version.
+func TestVersionMemoNeverGoesBack(t *testing.T) {
+	g := newVersionGate[int](time.Hour)
+	now := time.Now()
+	g.remember(1, 2, nil, now)                   // the newer read, begun now
+	g.remember(1, 1, nil, now.Add(-time.Second)) // an older read finishing late
+	if r, ok := g.memo(1, now); !ok || r.version != 2 {
+		t.Errorf("memo holds version %d (ok %v), want 2", r.version, ok)
+	}
+}
