@@ -188,7 +188,7 @@ func (h *embeds) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
 	copyHeader(hdr, h.s.embedSecure)
 	status, n := writeRendition(w, r, rend, cachePublic)
 	d := time.Since(start)
-	h.s.metrics.observe(embedRoute, r.Method, status, d)
+	h.s.metrics.observe(embedRoute, method(r), status, d)
 	h.s.logRequest(r, embedRoute, rid, status, int64(n), d)
 	return true
 }

@@ -62,7 +62,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		m.observe(route, c.Request().Method, c.Response().Status, time.Since(start))
+		m.observe(route, method(c.Request()), c.Response().Status, time.Since(start))
 		return nil
 	}
 }

@@ -119,7 +119,7 @@ func (s *Server) Handler() http.Handler { return s }
 // answered as GET: net/http sends the headers and drops the body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
-		r = r.WithContext(r.Context())
+		r = r.WithContext(context.WithValue(r.Context(), headRequest{}, true))
 		r.Method = http.MethodGet
 	}
 	if s.embeds.serveFromMemory(w, r) {
@@ -193,6 +193,18 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// headRequest marks, in the context, a HEAD request answered as GET.
+type headRequest struct{}
+
+// method is the method the client sent: HEAD for requests ServeHTTP
+// answers as GET, so logs and metrics tell them apart.
+func method(r *http.Request) string {
+	if r.Context().Value(headRequest{}) != nil {
+		return http.MethodHead
+	}
+	return r.Method
+}
+
 // logRequest writes the log line of one request, unless it is a fast,
 // successful hit on a quiet route.
 func (s *Server) logRequest(r *http.Request, route, requestID string, status int, size int64, d time.Duration) {
@@ -203,7 +215,7 @@ func (s *Server) logRequest(r *http.Request, route, requestID string, status int
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	s.log.Info("request", "request_id", requestID, "method", r.Method, "path", r.URL.Path, "route", route,
+	s.log.Info("request", "request_id", requestID, "method", method(r), "path", r.URL.Path, "route", route,
 		"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", ip)
 }
 

@@ -154,6 +154,11 @@ func TestHead(t *testing.T) {
 			t.Errorf("HEAD %s: %d, %d body bytes, %q vs GET %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
 		}
 	}
+	// Metrics count them as HEAD.
+	_, metrics, _ := e.get(e.client(), "/metrics")
+	if !strings.Contains(metrics, `claimdesk_http_requests_total{method="HEAD",route="/",status="200"} 1`) {
+		t.Error("metrics do not count the HEAD request as HEAD")
+	}
 	for _, path := range []string{"/logout", "/nope"} {
 		resp, err := http.Head(e.srv.URL + path)
 		if err != nil {
