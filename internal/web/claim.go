@@ -102,7 +102,7 @@ func (s *Server) claimPage(c echo.Context) error {
 	cache := s.pages
 	key := "claim:" + strconv.FormatInt(id, 10)
 	if p, ok := cache.get(key, stamp, s.now()); ok {
-		return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)
+		return sendRendition(c, p.r, cachePublic)
 	}
 	cl, err := s.store.PublicClaim(ctx, id)
 	if err != nil {
@@ -128,8 +128,8 @@ func (s *Server) claimPage(c echo.Context) error {
 	if !sameStamp(rendered, stamp) {
 		return sendCacheable(c, echo.MIMETextHTMLCharsetUTF8, buf.Bytes(), cachePublic)
 	}
-	p := cache.put(key, stamp, buf.Bytes(), s.now())
-	return sendWithETag(c, echo.MIMETextHTMLCharsetUTF8, p.body, p.etag, cachePublic)
+	p := cache.put(key, stamp, newRendition(echo.MIMETextHTMLCharsetUTF8, buf.Bytes(), false), s.now())
+	return sendRendition(c, p.r, cachePublic)
 }
 
 // claimView builds the claim page's view: the card, the rationale as

@@ -82,17 +82,18 @@ func (s *Server) embedRoutes() {
 // embedRoute is the route pattern of embed cards, as metrics label it.
 const embedRoute = "/embed/claims/:id"
 
-// embedHeaderSet returns the security headers of embed responses: any site
-// may frame the card. Headers that apply only to top-level pages
-// (X-Frame-Options, Cross-Origin-Opener-Policy) are left out, and so is
-// Referrer-Policy, which the card states in its own <meta name="referrer">.
-// A viral card pays for every header on every response.
-func embedHeaderSet(hsts bool) http.Header {
-	h := http.Header{}
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", embedCSP)
-	if hsts {
-		h.Set("Strict-Transport-Security", "max-age=31536000")
+// embedHeaderSet returns the security headers of embed responses, taken
+// from the site-wide set: any site may frame the card. Headers that apply
+// only to top-level pages (X-Frame-Options, Cross-Origin-Opener-Policy)
+// are left out, and so is Referrer-Policy, which the card states in its
+// own <meta name="referrer">. A viral card pays for every header on every
+// response.
+func embedHeaderSet(site http.Header) http.Header {
+	h := http.Header{"Content-Security-Policy": {embedCSP}}
+	for _, k := range []string{"X-Content-Type-Options", "Strict-Transport-Security"} {
+		if v, ok := site[k]; ok {
+			h[k] = v
+		}
 	}
 	return h
 }

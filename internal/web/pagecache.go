@@ -22,8 +22,7 @@ type pageCache struct {
 
 type cachedPage struct {
 	stamp   store.ClaimStamp
-	body    []byte
-	etag    string
+	r       *rendition
 	expires time.Time
 }
 
@@ -48,10 +47,10 @@ func (pc *pageCache) get(key string, stamp store.ClaimStamp, now time.Time) (cac
 	return p, true
 }
 
-// put stores body for key, evicting an arbitrary entry when full, and
-// returns the entry with its ETag.
-func (pc *pageCache) put(key string, stamp store.ClaimStamp, body []byte, now time.Time) cachedPage {
-	p := cachedPage{stamp: stamp, body: append([]byte(nil), body...), etag: etagOf(body), expires: now.Add(pc.ttl)}
+// put stores r for key, evicting an arbitrary entry when full, and
+// returns the entry.
+func (pc *pageCache) put(key string, stamp store.ClaimStamp, r *rendition, now time.Time) cachedPage {
+	p := cachedPage{stamp: stamp, r: r, expires: now.Add(pc.ttl)}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if _, ok := pc.m[key]; !ok && len(pc.m) >= pc.max {

@@ -94,7 +94,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{echo: e, store: st, cfg: cfg, log: log, metrics: newMetrics(), pages: newPageCache(4096, time.Minute), now: time.Now,
-		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies), embedSecure: embedHeaderSet(cfg.SecureCookies), fetcher: fetch.New(cfg.FetchPrivate)}
+		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies), fetcher: fetch.New(cfg.FetchPrivate)}
+	s.embedSecure = embedHeaderSet(s.secure)
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 
