@@ -1,13 +1,17 @@
 # claimdesk — every target is a real entry point; each installs what it needs.
 SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
+# SQLite full-text search (FTS5) is a build tag of mattn/go-sqlite3: every
+# go build, test and run of this project needs -tags sqlite_fts5.
 TAGS    := sqlite_fts5
-HTMX    := static/htmx-2.0.11.min.js
+# The htmx version is the one static/package.json pins; nothing else names it.
+HTMX_VERSION := $(shell sed -n 's/.*"htmx.org": *"\([^"]*\)".*/\1/p' static/package.json)
+HTMX    := static/htmx-$(HTMX_VERSION).min.js
 BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
 
-.PHONY: run build test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
+.PHONY: run build check test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
 
 run: build
 	./$(BIN) serve
@@ -18,7 +22,13 @@ build: $(HTMX) generate
 # htmx comes from the npm package htmx.org (version pinned in static/package.json).
 $(HTMX): static/package.json static/package-lock.json
 	cd static && npm ci --no-audit --no-fund --loglevel=error
+	rm -f static/htmx-*.min.js
 	cp static/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+# The fast loop between commits: formatting, vet, stale templ code, and the
+# suite with -short -race on SQLite alone (no PostgreSQL, no Chromium).
+check: lint
+	env -u CI -u CLAIMDESK_TEST_DATABASE_URL go test -tags $(TAGS) -short -race -count=1 ./...
 
 generate:
 	go tool templ generate
@@ -62,16 +72,20 @@ bench: $(HTMX) generate
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 	@command -v wrk >/dev/null || { echo "installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	go run -tags $(TAGS) ./internal/web/embedbench -c 32 $(EMBEDBENCH_FLAGS)
+	go run -tags $(TAGS) ./cmd/embedbench -c 32 $(EMBEDBENCH_FLAGS)
 
 eval:
 	go run ./internal/spot/eval
 
 fmt: generate
-	gofmt -w $$(git ls-files '*.go')
+	gofmt -w $$(git ls-files -co --exclude-standard '*.go')
 
-lint: $(HTMX) generate
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+# Fails on unformatted code, vet findings, and generated templ code that
+# differs from what its .templ source generates now.
+lint: $(HTMX)
+	@test -z "$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go'))" || { gofmt -l $$(git ls-files -co --exclude-standard '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	@templ=$$(go tool -n templ) && tmp=$$(mktemp -d) && cp -r views $$tmp/ && (cd $$tmp && $$templ generate >/dev/null 2>&1) && \
+	  diff -r -q views $$tmp/views >/dev/null || { diff -r -q views $$tmp/views; rm -rf $$tmp; echo "templ: generated code is stale; run make generate and commit it"; exit 1; }; rm -rf $$tmp
 	go vet -tags $(TAGS) ./...
 
 clean:

@@ -14,8 +14,25 @@ import (
 //go:embed *.css *.js *.svg
 var files embed.FS
 
-// HTMX is the file name of the bundled htmx build (npm package htmx.org).
-const HTMX = "htmx-2.0.11.min.js"
+// HTMX returns the file name of the bundled htmx build, htmx-VERSION.min.js,
+// copied by make from the npm package htmx.org at the version
+// static/package.json pins. Without it (a build that skipped make) it
+// returns the name with no version, which is not found: pages still work,
+// without partial swaps.
+func HTMX() string {
+	htmxOnce.Do(func() {
+		htmxName = "htmx.min.js"
+		if m, _ := fs.Glob(files, "htmx-*.min.js"); len(m) > 0 {
+			htmxName = m[len(m)-1]
+		}
+	})
+	return htmxName
+}
+
+var (
+	htmxOnce sync.Once
+	htmxName string
+)
 
 var (
 	hashOnce sync.Once

@@ -17,6 +17,7 @@ import (
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
 	"claimdesk/internal/testutil"
+	"claimdesk/internal/web"
 )
 
 // crashLedger is what the server acknowledged before it was killed.
@@ -77,7 +78,7 @@ func crashWriter(ctx context.Context, client *http.Client, base, token string, i
 	for n := 0; n < 10000 && ctx.Err() == nil; n++ {
 		if len(claims) < 4 && n%5 == 0 {
 			s := art.Sentences[n%len(art.Sentences)]
-			var cl factcheck.Claim
+			var cl web.ClaimJSON
 			st, ok := call("POST", "/api/v1/articles/"+strconv.FormatInt(art.ID, 10)+"/claims", map[string]any{"start": s.Start, "end": s.End, "claimant": "Writer"}, &cl)
 			if !ok {
 				return
@@ -96,7 +97,7 @@ func crashWriter(ctx context.Context, client *http.Client, base, token string, i
 		}
 		cid := claims[n%len(claims)]
 		path := "/api/v1/claims/" + strconv.FormatInt(cid, 10)
-		var cl factcheck.Claim
+		var cl web.ClaimJSON
 		if n%2 == 0 {
 			url := fmt.Sprintf("https://evidence.example/w%d/%d", id, n)
 			st, ok := call("POST", path+"/evidence", map[string]any{"url": url, "title": "Source", "stance": "supports", "version": versions[cid]}, &cl)

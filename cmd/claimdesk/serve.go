@@ -51,8 +51,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		l.Close()
 		return err
 	}
-	srv := web.New(st, web.Config{BaseURL: cfg.BaseURL, Newsroom: cfg.Newsroom, RequireOtherReviewer: cfg.RequireOther, EmbedVersionTTL: time.Second,
+	srv, err := web.New(st, web.Config{BaseURL: cfg.BaseURL, Newsroom: cfg.Newsroom, RequireOtherReviewer: cfg.RequireOther, VersionTTL: time.Second,
 		FetchPrivate: os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true"}, log)
+	if err != nil {
+		l.Close()
+		return err
+	}
 	log.Info("serving", "addr", l.Addr().String(), "base_url", cfg.BaseURL)
 	fmt.Fprintf(stdout, "claimdesk is serving on %s\n", cfg.BaseURL)
 	err = srv.Serve(ctx, l)

@@ -25,6 +25,7 @@ import (
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
+	"claimdesk/internal/web"
 )
 
 // Options shape a run. Zero values take the defaults noted on each field.
@@ -386,7 +387,7 @@ func (r *runner) editor(ctx context.Context, id int, token string, p *pair, dead
 		switch {
 		case created < r.opts.ClaimsPerEditor && (!have || rng.IntN(6) == 0):
 			s := art.Sentences[rng.IntN(len(art.Sentences))]
-			var cl factcheck.Claim
+			var cl web.ClaimJSON
 			st := r.do(ctx, "POST /api/v1/articles/:id/claims", "POST", "/api/v1/articles/"+strconv.FormatInt(art.ID, 10)+"/claims", token,
 				map[string]any{"start": s.Start, "end": s.End, "claimant": "The mayor"}, &cl)
 			if st == http.StatusCreated {
@@ -410,7 +411,7 @@ func (r *runner) editor(ctx context.Context, id int, token string, p *pair, dead
 			path := "/api/v1/claims/" + strconv.FormatInt(claimID, 10)
 			var w write
 			var st int
-			var cl factcheck.Claim
+			var cl web.ClaimJSON
 			if rng.IntN(2) == 0 {
 				w = write{kind: "evidence", url: fmt.Sprintf("https://evidence.example/e%d/%d", id, n)}
 				st = r.do(ctx, "POST /api/v1/claims/:id/evidence", "POST", path+"/evidence", token,
@@ -448,7 +449,7 @@ func (r *runner) editor(ctx context.Context, id int, token string, p *pair, dead
 
 // refresh reads a claim's current version from the desk API; 0 on failure.
 func (r *runner) refresh(ctx context.Context, token string, id int64) int {
-	var cl factcheck.Claim
+	var cl web.ClaimJSON
 	if st := r.do(ctx, "GET /desk/claims/:id", "GET", "/desk/claims/"+strconv.FormatInt(id, 10), token, nil, &cl); st != http.StatusOK {
 		if st != 0 && st < 500 {
 			r.led.problem("read claim %d: status %d", id, st)

@@ -35,7 +35,11 @@ func TestLoad(t *testing.T) {
 			if _, err := seed.Load(ctx, st, seeds.FS); err != nil {
 				t.Fatalf("seed: %v", err)
 			}
-			srv := httptest.NewServer(web.New(st, web.Config{Newsroom: "Load Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+			desk, err := web.New(st, web.Config{Newsroom: "Load Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(desk.Handler())
 			t.Cleanup(srv.Close)
 			rep, err := loadtest.Run(ctx, srv.URL, st, loadtest.Options{Editors: *editors, Readers: *readers, Duration: *duration})
 			if err != nil {

@@ -38,6 +38,29 @@ const (
 	MarkEnd   = "\x03"
 )
 
+// SplitSnippet calls part for each piece of a snippet in order, with hit
+// set for the matched terms between MarkStart and MarkEnd. An unclosed
+// marker runs to the end; an empty snippet calls nothing.
+func SplitSnippet(snippet string, part func(text string, hit bool)) {
+	for s := snippet; s != ""; {
+		i := strings.Index(s, MarkStart)
+		if i < 0 {
+			part(s, false)
+			return
+		}
+		if i > 0 {
+			part(s[:i], false)
+		}
+		s = s[i+len(MarkStart):]
+		j := strings.Index(s, MarkEnd)
+		if j < 0 {
+			j = len(s)
+		}
+		part(s[:j], true)
+		s = s[min(j+len(MarkEnd), len(s)):]
+	}
+}
+
 // MaxTotal caps how many matches ListClaims counts: counting every one of
 // a huge match set costs more than the page itself. A total above MaxTotal
 // means "more than MaxTotal".

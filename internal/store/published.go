@@ -3,38 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"gorm.io/gorm"
 
 	"claimdesk/internal/factcheck"
 )
-
-// ClaimStamp is what identifies one state of a claim: enough to tell
-// whether a cached rendering of it is still current.
-type ClaimStamp struct {
-	ID        int64
-	Version   int
-	Status    factcheck.Status
-	UpdatedAt time.Time
-	// RatingRevision counts edits of the claim's rating (0 for none), so a
-	// renamed rating also makes cached renderings stale.
-	RatingRevision int
-}
-
-// PublicClaimStamp returns the stamp of a claim readers may see, with one
-// cheap indexed read; drafts, claims in review and unknown ids are ENOTFOUND.
-func (s *Store) PublicClaimStamp(ctx context.Context, id int64) (ClaimStamp, error) {
-	var st ClaimStamp
-	err := s.r.WithContext(ctx).Raw(`SELECT c.id, c.version, c.status, c.updated_at, COALESCE(r.revision, 0) AS rating_revision
-		FROM claims c LEFT JOIN ratings r ON r.key = c.rating_key WHERE c.id = ?`, id).Scan(&st).Error
-	if err != nil {
-		return st, wrap(err, "Claim")
-	} else if st.ID == 0 || !st.Status.Public() {
-		return ClaimStamp{}, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
-	}
-	return st, nil
-}
 
 // PublicClaimsAfter returns up to limit public claims with ids above
 // afterID, in id order, with rating, article and evidence loaded. Callers

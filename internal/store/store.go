@@ -98,6 +98,9 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 	}
 	if err := s.Migrate(ctx, target); err != nil {
 		s.Close()
+		if strings.Contains(err.Error(), "no such module: fts5") {
+			return nil, fmt.Errorf("%w: this binary was built without SQLite full-text search; build and test with -tags sqlite_fts5 (the Makefile does)", err)
+		}
 		return nil, err
 	}
 	return s, nil

@@ -22,7 +22,12 @@ import (
 
 // PostgresURL returns the test server's URL. Without one, it fails the test
 // when running under CI (make test must provide it) and skips it otherwise.
+// With -short (make check) PostgreSQL tests are skipped: the fast loop runs
+// on SQLite alone.
 func PostgresURL(tb testing.TB) string {
+	if testing.Short() {
+		tb.Skip("-short runs on SQLite only; make test runs PostgreSQL too")
+	}
 	u := os.Getenv("CLAIMDESK_TEST_DATABASE_URL")
 	if u == "" {
 		if os.Getenv("CI") != "" {

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -51,7 +49,7 @@ func newFuzzDesk(f *testing.F) *fuzzDesk {
 	if err := st.CreateClaim(ctx, cl, u); err != nil {
 		f.Fatal(err)
 	}
-	srv := web.New(st, web.Config{BaseURL: "http://127.0.0.1:8080"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := newServer(f, st, web.Config{BaseURL: "http://127.0.0.1:8080"})
 	return &fuzzDesk{st: st, h: srv.Handler(), token: tok, article: a.ID, claim: cl.ID}
 }
 

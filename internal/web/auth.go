@@ -1,9 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,118 +12,7 @@ import (
 	"claimdesk/views"
 )
 
-// Context keys and cookie names.
-const (
-	ctxUser       = "user"
-	ctxBearer     = "bearer"
-	ctxCSRF       = "csrf"
-	sessionCookie = "claimdesk_session"
-	csrfCookie    = "claimdesk_csrf"
-	csrfField     = "_csrf"
-	csrfHeader    = "X-CSRF-Token"
-)
-
-// authenticate loads the user from a bearer token or the session cookie. It
-// never rejects: requireUser does. A bad bearer token is an error at once,
-// so API clients learn their token is wrong instead of getting a login page.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		if h := c.Request().Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Use Authorization: Bearer TOKEN.")
-			}
-			u, err := s.store.TokenUser(ctx, strings.TrimSpace(token))
-			if err != nil {
-				return err
-			}
-			c.Set(ctxUser, u)
-			c.Set(ctxBearer, true)
-			return next(c)
-		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			if u, err := s.store.SessionUser(ctx, ck.Value); err == nil {
-				c.Set(ctxUser, u)
-			} else if factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED {
-				return err
-			}
-		}
-		c.Response().Header().Set("Cache-Control", "private, no-store")
-		return next(c)
-	}
-}
-
-// requireUser rejects anonymous requests: 401 JSON for API clients, a
-// redirect to the login page for browsers.
-func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if userOf(c) != nil {
-			return next(c)
-		}
-		if wantsJSON(c) || c.Request().Method != http.MethodGet {
-			return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Log in first.")
-		}
-		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
-	}
-}
-
-// requireRole rejects users whose role is not one of roles with 403.
-func requireRole(roles ...factcheck.Role) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			u := userOf(c)
-			for _, r := range roles {
-				if u != nil && u.Role == r {
-					return next(c)
-				}
-			}
-			return factcheck.Errorf(factcheck.EFORBIDDEN, "Your role may not do this.")
-		}
-	}
-}
-
-// csrf protects state-changing requests made with cookies using a
-// double-submit token: a random value in an HttpOnly cookie that forms echo
-// back in a hidden field (or htmx in the X-CSRF-Token header). Requests
-// authenticated with a bearer token carry no ambient authority and skip it.
-func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
-			token = ck.Value
-		}
-		switch c.Request().Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			if bearer, _ := c.Get(ctxBearer).(bool); bearer {
-				return next(c)
-			}
-			sent := c.Request().Header.Get(csrfHeader)
-			if sent == "" {
-				sent = c.FormValue(csrfField)
-			}
-			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				return factcheck.Errorf(factcheck.EFORBIDDEN, "The form's security token is missing or out of date. Reload the page and try again.")
-			}
-		}
-		if token == "" {
-			b := make([]byte, 32)
-			rand.Read(b)
-			token = base64.RawURLEncoding.EncodeToString(b)
-			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-		}
-		c.Set(ctxCSRF, token)
-		return next(c)
-	}
-}
-
-// page returns the common view data of a page for this request.
-func (s *Server) page(c echo.Context, title string) views.Page {
-	csrf, _ := c.Get(ctxCSRF).(string)
-	return views.Page{Title: title, Newsroom: s.cfg.Newsroom, User: userOf(c), CSRF: csrf, Path: c.Request().URL.Path, BaseURL: s.cfg.BaseURL}
-}
-
+// loginPage shows the login form, or sends a logged-in user on.
 func (s *Server) loginPage(c echo.Context) error {
 	if userOf(c) != nil {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
@@ -177,6 +63,7 @@ func (s *Server) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
+// logout ends the session and drops its cookie.
 func (s *Server) logout(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if err := s.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {

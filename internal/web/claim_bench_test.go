@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -32,7 +31,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	var srv *web.Server
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.Handler().ServeHTTP(w, r) }))
-	srv = web.New(st, web.Config{BaseURL: hs.URL, Newsroom: "Bench Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv = newServer(b, st, web.Config{BaseURL: hs.URL, Newsroom: "Bench Desk"})
 	b.Cleanup(hs.Close)
 	return &benchEnv{store: st, url: hs.URL}
 }

@@ -104,11 +104,11 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 // claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document
 // safe to inline in a <script> element: json.Marshal escapes <, > and & as
 // \u003c, \u003e and \u0026, so "</script>" in a quote cannot end the element.
-func (s *Server) claimReviewJSONLD(c *factcheck.Claim) (string, error) {
+func (s *Server) claimReviewJSONLD(c *factcheck.Claim) string {
 	r := s.claimReview(c)
 	r.Context = "https://schema.org"
-	b, err := json.Marshal(r)
-	return string(b), err
+	b, _ := json.Marshal(r) // strings, numbers and slices of them: it cannot fail
+	return string(b)
 }
 
 // organisationWords mark a claimant as an organisation rather than a person
@@ -170,9 +170,6 @@ type ldFeedItem struct {
 	Item         []ldClaimReview `json:"item"`
 }
 
-// exportPage is how many claims the feed and export read per query.
-const exportPage = 200
-
 // apiClaimReviewFeed serves every public claim's ClaimReview as one
 // schema.org DataFeed, built by the same claimReview as the claim pages.
 func (s *Server) apiClaimReviewFeed(c echo.Context) error {
@@ -202,5 +199,5 @@ func (s *Server) apiClaimReviewFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendCacheable(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
 }

@@ -14,6 +14,7 @@ import (
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/testutil"
+	"claimdesk/internal/web"
 )
 
 // api calls the JSON API with a bearer token and decodes the response.
@@ -82,7 +83,7 @@ func TestAPIWorkflow(t *testing.T) {
 			}
 			s1, s2 := art.Sentences[1], art.Sentences[2]
 			path := "/api/v1/articles/" + strconv.FormatInt(art.ID, 10) + "/claims"
-			var c1, c2 factcheck.Claim
+			var c1, c2 web.ClaimJSON
 			if st := e.api("POST", path, editor, map[string]any{"start": s1.Start, "end": s1.End, "claimant": "Two U.S. officials"}, &c1); st != 201 || c1.Quote != s1.Text || c1.Anchor.Start != s1.Start {
 				t.Fatalf("claim from span: %d %+v", st, c1)
 			}
@@ -90,7 +91,7 @@ func TestAPIWorkflow(t *testing.T) {
 				t.Fatalf("claim from quote: %d %+v", st, c2)
 			}
 			cpath := "/api/v1/claims/" + strconv.FormatInt(c1.ID, 10)
-			var cl factcheck.Claim
+			var cl web.ClaimJSON
 			if st := e.api("POST", cpath+"/evidence", editor, map[string]string{"url": "https://www.defense.gov/", "title": "Austin confirms mines", "publisher": "DoD", "excerpt": "Confirmed.", "stance": "supports"}, &cl); st != 201 || len(cl.Evidence) != 1 || cl.Version != 2 {
 				t.Fatalf("evidence: %d %+v", st, cl)
 			}
@@ -122,7 +123,7 @@ func TestAPIWorkflow(t *testing.T) {
 				t.Fatalf("correction: %d %+v", st, cl)
 			}
 			// The desk JSON view includes drafts.
-			var draft factcheck.Claim
+			var draft web.ClaimJSON
 			if st := e.api("GET", "/desk/claims/"+strconv.FormatInt(c2.ID, 10), editor, nil, &draft); st != 200 || draft.Status != factcheck.StatusDraft {
 				t.Fatalf("desk json: %d %+v", st, draft)
 			}
@@ -135,7 +136,7 @@ func TestAPIConcurrentEditorsOneConflict(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			e := newEnv(t, d)
 			a, b := e.token(e.editor), e.token(e.admin)
-			var cl factcheck.Claim
+			var cl web.ClaimJSON
 			e.api("POST", "/api/v1/articles", a, map[string]string{"title": "T", "body": articleBody}, &struct{}{})
 			if st := e.api("POST", "/api/v1/articles/1/claims", a, map[string]any{"quote": "Critics think the move is a mistake.", "claimant": "Critics"}, &cl); st != 201 {
 				// article ids may differ after seeding; find it through the store instead
@@ -176,7 +177,7 @@ func TestAPIRejectsBadInputAndWritesNothing(t *testing.T) {
 	var art struct{ ID int64 }
 	e.api("POST", "/api/v1/articles", tok, map[string]string{"title": "T", "body": articleBody}, &art)
 	claims := "/api/v1/articles/" + strconv.FormatInt(art.ID, 10) + "/claims"
-	var cl factcheck.Claim
+	var cl web.ClaimJSON
 	e.api("POST", claims, tok, map[string]any{"quote": "Critics think the move is a mistake.", "claimant": "Critics"}, &cl)
 	verdict := "/api/v1/claims/" + strconv.FormatInt(cl.ID, 10) + "/verdict"
 	cases := []struct {
@@ -271,7 +272,7 @@ func TestArticleEditReanchorsClaims(t *testing.T) {
 	tok := e.token(e.editor)
 	var art struct{ ID int64 }
 	e.api("POST", "/api/v1/articles", tok, map[string]string{"title": "T", "body": articleBody}, &art)
-	var kept, gone factcheck.Claim
+	var kept, gone web.ClaimJSON
 	claims := "/api/v1/articles/" + strconv.FormatInt(art.ID, 10) + "/claims"
 	e.api("POST", claims, tok, map[string]any{"quote": "More than 160 countries have joined the treaty banning the weapons.", "claimant": "A"}, &kept)
 	e.api("POST", claims, tok, map[string]any{"quote": "Critics think the move is a mistake.", "claimant": "B"}, &gone)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +25,7 @@ func TestEmbedOnThirdPartySite(t *testing.T) {
 	ctx := newBrowser(t)
 	e := newEnv(t, "sqlite")
 	cl, _ := e.publishedAndDraft()
-	desk := web.New(e.store, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	desk := newServer(t, e.store, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk"})
 	snippet := desk.EmbedSnippet(cl)
 
 	const frameWidth = 520

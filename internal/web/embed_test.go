@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"image/png"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -367,7 +366,7 @@ func TestEmbedSnippet(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	cl, _ := e.publishedAndDraft()
 	cl.Quote = `Crime <doubled> & "tripled"`
-	srv := web.New(e.store, web.Config{BaseURL: "https://desk.example/", Newsroom: "Desk & Co"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := newServer(t, e.store, web.Config{BaseURL: "https://desk.example/", Newsroom: "Desk & Co"})
 	snip := srv.EmbedSnippet(cl)
 	hasAll(t, "snippet", snip,
 		`<blockquote class="claimdesk-card" data-claim="`+strconv.FormatInt(cl.ID, 10)+`">`,

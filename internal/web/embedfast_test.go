@@ -34,7 +34,10 @@ func seededDesk(t testing.TB, dialect string, cfg Config) (s *Server, st *store.
 		}
 		return hits[0].ID
 	}
-	s = New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return s, st, pick(factcheck.StatusPublished), pick(factcheck.StatusDraft)
 }
 
@@ -42,7 +45,7 @@ func seededDesk(t testing.TB, dialect string, cfg Config) (s *Server, st *store.
 func fastDesk(t *testing.T, ttl time.Duration) (s *Server, published, draft int64) {
 	t.Helper()
 	// An https base turns on HSTS, so that header is compared too.
-	s, _, published, draft = seededDesk(t, "sqlite", Config{BaseURL: "https://desk.test", Newsroom: "Fast Desk", EmbedVersionTTL: ttl})
+	s, _, published, draft = seededDesk(t, "sqlite", Config{BaseURL: "https://desk.test", Newsroom: "Fast Desk", VersionTTL: ttl})
 	return s, published, draft
 }
 
@@ -89,7 +92,7 @@ func TestEmbedFastPathMatchesFullPath(t *testing.T) {
 			want := httptest.NewRecorder()
 			s.echo.ServeHTTP(want, newReq())
 			got := httptest.NewRecorder()
-			if !s.embeds.serveFromMemory(got, newReq()) {
+			if !s.serveEmbedFromMemory(got, newReq()) {
 				t.Fatal("a card in memory took the full path")
 			}
 			if got.Code != tc.status || want.Code != tc.status {
@@ -129,7 +132,7 @@ func TestEmbedFastPathDeclines(t *testing.T) {
 	declines := func(method, target string) bool {
 		t.Helper()
 		w := httptest.NewRecorder()
-		taken := s.embeds.serveFromMemory(w, httptest.NewRequest(method, target, nil))
+		taken := s.serveEmbedFromMemory(w, httptest.NewRequest(method, target, nil))
 		if !taken && (w.Code != 200 || w.Body.Len() != 0 || len(w.Header()) != 0) {
 			t.Errorf("%s %s: declined but wrote %d %v", method, target, w.Code, w.Header())
 		}
@@ -162,7 +165,7 @@ func TestEmbedFastPathDeclines(t *testing.T) {
 	s0, id0, _ := fastDesk(t, 0)
 	path0 := "/embed/claims/" + strconv.FormatInt(id0, 10)
 	s0.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil))
-	if s0.embeds.serveFromMemory(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil)) {
+	if s0.serveEmbedFromMemory(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil)) {
 		t.Error("served from memory with the memo off")
 	}
 }

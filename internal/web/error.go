@@ -62,17 +62,6 @@ func fromHTTPError(he *echo.HTTPError) *factcheck.Error {
 	return factcheck.Errorf(factcheck.EINTERNAL, "Internal error.")
 }
 
-// errorBody is the JSON error shape of the design.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-}
-
 // handleError renders any error returned by a handler: JSON for the API and
 // clients that ask for it, an HTML page otherwise. Internal errors are
 // logged with the request id and shown only as "Internal error."
@@ -99,18 +88,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.logger(c).Error("request failed", "err", err, "status", status)
 	}
 	if wantsJSON(c) {
-		c.JSON(status, errorBody{errorDetail{Code: fe.Code, Message: fe.Message, Field: fe.Field}})
+		c.JSON(status, errorJSON(fe))
 		return
 	}
 	s.render(c, status, s.errorPage(c, status, fe.Message))
-}
-
-// wantsJSON reports whether the client should get JSON rather than HTML.
-func wantsJSON(c echo.Context) bool {
-	r := c.Request()
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/oembed") {
-		return true
-	}
-	accept := r.Header.Get("Accept")
-	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
 }

@@ -27,11 +27,11 @@ func TestClaimPageCache(t *testing.T) {
 				return w.Body.String()
 			}
 			cached := func() bool {
-				stamp, err := st.PublicClaimStamp(ctx, id)
+				version, err := st.PublicClaimVersion(ctx, id)
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, ok := s.pages.get("claim:"+strconv.FormatInt(id, 10), stamp, s.now())
+				_, ok := s.cache.Get(renderKey{kind: "claim", id: id, version: version, epoch: s.now().UnixNano() / int64(claimPageTTL)})
 				return ok
 			}
 			if cached() {

@@ -1,10 +1,134 @@
 package web
 
 import (
+	"net/http"
+	"slices"
 	"sort"
 
 	"github.com/labstack/echo/v4"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/static"
 )
+
+// routes is the one route table: every path, its method, who may call it
+// (the middleware chain) and its handler.
+//
+// Middleware is attached per route, never per Echo group: a group with
+// middleware also claims every unknown path under its prefix. The server-
+// wide middleware (request id, metrics, logging, recovery, body limit,
+// security headers) runs first, in New. Role rules are checked here by the
+// reviewer and admin chains and again by the domain (factcheck.Claim.Publish
+// and friends), so no path can skip them.
+func (s *Server) routes() {
+	e := s.echo
+	var (
+		// public: anyone. Reads no cookie and sets none, so its answers
+		// can be cached and shared.
+		public []echo.MiddlewareFunc
+		// open: public JSON that any origin may read.
+		open = []echo.MiddlewareFunc{corsOpen}
+		// form: a public form; a CSRF cookie, no login.
+		form = []echo.MiddlewareFunc{s.csrf}
+		// session: logging in and out.
+		session = []echo.MiddlewareFunc{s.authenticate, s.csrf}
+		// desk: any logged-in user, by session cookie (CSRF on writes) or
+		// bearer token (no CSRF). The desk's JSON API uses the same chain.
+		desk = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
+		// reviewer and admin: desk users of those roles; others get 403.
+		reviewer = append(slices.Clip(desk), requireRole(factcheck.RoleReviewer, factcheck.RoleAdmin))
+		admin    = append(slices.Clip(desk), requireRole(factcheck.RoleAdmin))
+	)
+
+	// Operations.
+	e.GET("/healthz", s.healthz, public...)
+	e.GET("/readyz", s.readyz, public...)
+	e.GET("/metrics", s.metrics.handler(), public...)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())), public...)
+	e.GET("/favicon.ico", favicon, public...)
+
+	// Reader pages.
+	e.GET("/", s.home, public...)
+	e.GET("/claims/:id", s.claimPage, public...)
+	e.GET("/articles/:id", s.articlePage, public...)
+	e.GET("/ratings", s.ratingsPage, public...)
+	e.GET("/ratings.css", s.ratingsCSS, public...)
+	e.GET("/corrections", s.correctionsPage, public...)
+	e.GET("/feed.atom", s.atomFeed, public...)
+	// The report form sets the CSRF cookie itself (private, no-store), so
+	// the claim pages that load it stay cookie-free and cacheable.
+	e.GET("/claims/:id/report", s.reportForm, form...)
+	e.POST("/claims/:id/report", s.createReport, form...)
+
+	// Embeds: cards on other sites. None looks at cookies or sessions.
+	e.GET(embedRoute, s.embedCard, public...)
+	e.GET("/embed.js", s.embedScript, public...)
+	e.GET("/oembed", s.oembed, open...)
+	e.GET("/claims/:id/card.png", s.cardImage, public...)
+
+	// Public JSON API and open data.
+	e.GET("/api/v1/claims", s.apiClaims, open...)
+	e.GET("/api/v1/claims/:id", s.apiClaim, open...)
+	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open...)
+	e.GET("/api/v1/export.jsonl", s.apiExport, open...)
+
+	// Logging in and out.
+	e.GET("/login", s.loginPage, session...)
+	e.POST("/login", s.login, session...)
+	e.POST("/logout", s.logout, session...)
+
+	// The desk: pages and forms.
+	e.GET("/desk", s.deskHome, desk...)
+	e.GET("/desk/articles/new", s.intakePage, desk...)
+	e.POST("/desk/articles", s.createArticle, desk...)
+	e.POST("/desk/articles/fetch", s.fetchArticle, desk...)
+	e.GET("/desk/articles/:id", s.deskArticle, desk...)
+	e.GET("/desk/articles/:id/edit", s.editArticlePage, desk...)
+	e.POST("/desk/articles/:id", s.updateArticle, desk...)
+	e.POST("/desk/articles/:id/claims", s.createArticleClaim, desk...)
+	e.GET("/desk/claims", s.deskClaimList, desk...)
+	e.GET("/desk/claims/new", s.newClaimPage, desk...)
+	e.POST("/desk/claims", s.createClaim, desk...)
+	e.GET("/desk/claims/:id", s.deskClaim, desk...)
+	e.GET("/desk/claims/:id/history", s.claimHistory, desk...)
+	e.POST("/desk/claims/:id/details", s.deskClaimOp(opDetails), desk...)
+	e.POST("/desk/claims/:id/verdict", s.deskClaimOp(opVerdict), desk...)
+	e.POST("/desk/claims/:id/evidence", s.deskClaimOp(opAddEvidence), desk...)
+	e.POST("/desk/claims/:id/evidence/:eid", s.deskClaimOp(opEditEvidence), desk...)
+	e.POST("/desk/claims/:id/evidence/:eid/delete", s.deskClaimOp(opRemoveEvidence), desk...)
+	e.POST("/desk/claims/:id/evidence/:eid/move", s.deskClaimOp(opMoveEvidence), desk...)
+	e.POST("/desk/claims/:id/submit", s.deskClaimOp(opSubmit), desk...)
+	e.POST("/desk/claims/:id/return", s.deskClaimOp(opReturn), reviewer...)
+	e.POST("/desk/claims/:id/publish", s.deskClaimOp(opPublish), reviewer...)
+	e.POST("/desk/claims/:id/correct", s.deskClaimOp(opCorrect), reviewer...)
+	e.POST("/desk/claims/:id/retract", s.deskClaimOp(opRetract), reviewer...)
+	e.POST("/desk/preview", s.preview, desk...)
+	e.GET("/desk/reports", s.deskReports, desk...)
+	e.POST("/desk/reports/:id/resolve", s.resolveReport, reviewer...)
+	e.GET("/desk/ratings", s.scaleEditor, desk...)
+	e.POST("/desk/ratings", s.saveRating, admin...)
+	e.GET("/desk/users", s.usersPage, admin...)
+	e.POST("/desk/users", s.addUser, admin...)
+	e.POST("/desk/users/:id/role", s.setRole, admin...)
+	e.GET("/desk/tokens", s.tokensPage, desk...)
+	e.POST("/desk/tokens", s.createToken, desk...)
+	e.POST("/desk/tokens/:id/revoke", s.revokeToken, desk...)
+
+	// The desk's JSON API: the same workflow for a CMS.
+	e.POST("/api/v1/articles", s.apiCreateArticle, desk...)
+	e.POST("/api/v1/articles/:id/claims", s.apiCreateArticleClaim, desk...)
+	e.POST("/api/v1/claims/:id/evidence", s.apiClaimOp(opAddEvidence), desk...)
+	e.PUT("/api/v1/claims/:id/verdict", s.apiClaimOp(opVerdict), desk...)
+	e.POST("/api/v1/claims/:id/submit", s.apiClaimOp(opSubmit), desk...)
+	e.POST("/api/v1/claims/:id/publish", s.apiClaimOp(opPublish), reviewer...)
+	e.POST("/api/v1/claims/:id/corrections", s.apiClaimOp(opCorrect), reviewer...)
+	e.POST("/api/v1/claims/:id/retract", s.apiClaimOp(opRetract), reviewer...)
+}
+
+// favicon sends browsers that ask for /favicon.ico to the SVG icon.
+func favicon(c echo.Context) error {
+	return c.Redirect(http.StatusMovedPermanently, static.URL("favicon.svg"))
+}
 
 // Route is one registered method and path pattern, e.g. GET /claims/:id.
 type Route struct {
@@ -14,7 +138,7 @@ type Route struct {
 
 // Routes lists every route the server answers, sorted by path then method,
 // so tests can check each one against an authorization rule. Echo's own
-// not-found entries, which groups with middleware add, are left out.
+// not-found entries are left out.
 func (s *Server) Routes() []Route {
 	var out []Route
 	seen := map[Route]bool{}

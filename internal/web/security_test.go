@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -129,7 +128,7 @@ type secEnv struct {
 func newSecEnv(t *testing.T) *secEnv {
 	e := newEnv(t, "sqlite")
 	s := &secEnv{env: e, adminTok: e.token(e.admin), editorTok: e.token(e.editor), reviewerTok: e.token(e.reviewer)}
-	s.routes = web.New(e.store, web.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))).Routes()
+	s.routes = newServer(t, e.store, web.Config{}).Routes()
 	ctx := t.Context()
 	hits, _, err := e.store.ListClaims(ctx, store.ClaimFilter{})
 	if err != nil || len(hits) == 0 {
@@ -141,7 +140,7 @@ func newSecEnv(t *testing.T) *secEnv {
 		t.Fatalf("article: %d", st)
 	}
 	s.article = art.ID
-	var cl factcheck.Claim
+	var cl web.ClaimJSON
 	if st := e.api("POST", "/api/v1/articles/"+secID(art.ID)+"/claims", s.editorTok, map[string]any{"quote": "Critics think the move is a mistake.", "claimant": "Critics"}, &cl); st != 201 {
 		t.Fatalf("claim: %d", st)
 	}
@@ -357,7 +356,7 @@ func TestStoredXSSIsEscapedEverywhere(t *testing.T) {
 		"author": "Author " + p, "url": "https://news.example/a?x=" + url.QueryEscape(p), "body": body}, &art); st != 201 {
 		t.Fatalf("article: %d", st)
 	}
-	var cl factcheck.Claim
+	var cl web.ClaimJSON
 	if st := s.api("POST", "/api/v1/articles/"+secID(art.ID)+"/claims", authorTok, map[string]any{"quote": sentence, "claimant": "Claimant " + p, "tags": []string{"tag " + p}}, &cl); st != 201 {
 		t.Fatalf("claim: %d", st)
 	}
@@ -455,7 +454,7 @@ func TestStoredXSSIsEscapedEverywhere(t *testing.T) {
 
 func TestSessionCookieFlags(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	srv := web.New(e.store, web.Config{BaseURL: "https://desk.example"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := newServer(t, e.store, web.Config{BaseURL: "https://desk.example"})
 	req := httptest.NewRequest("GET", "/login", nil)
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, req)

@@ -54,13 +54,22 @@ func newEnv(t *testing.T, dialect string) *env {
 	e.admin = mk("admin@test.example", factcheck.RoleAdmin)
 	e.editor = mk("editor@test.example", factcheck.RoleEditor)
 	e.reviewer = mk("reviewer@test.example", factcheck.RoleReviewer)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var srv *web.Server
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.Handler().ServeHTTP(w, r) }))
 	e.srv.Start()
-	srv = web.New(st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5, FetchPrivate: true}, log)
+	srv = newServer(t, st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5, FetchPrivate: true})
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// newServer builds the server around st, failing the test if it cannot.
+func newServer(t testing.TB, st *store.Store, cfg web.Config) *web.Server {
+	t.Helper()
+	srv, err := web.New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
 }
 
 // client is a browser-like HTTP client with a cookie jar that does not

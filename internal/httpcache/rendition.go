@@ -1,0 +1,208 @@
+package httpcache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"math/bits"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Policy is a Cache-Control value with its header slice made once, so
+// sending it allocates nothing.
+type Policy struct {
+	h []string
+}
+
+// NewPolicy returns the policy that sends value as Cache-Control.
+func NewPolicy(value string) Policy { return Policy{h: []string{value}} }
+
+// String returns the Cache-Control value.
+func (p Policy) String() string {
+	if len(p.h) == 0 {
+		return ""
+	}
+	return p.h[0]
+}
+
+// Rendition is one rendered response kept in memory: the bytes and their
+// compressed forms (only those that are smaller), each with its own strong
+// ETag. Renditions are immutable once built.
+type Rendition struct {
+	contentTypeH []string
+	etag         string // of the identity encoding
+	// enc holds the encodings on offer, identity first.
+	enc []encoded
+}
+
+// encoded is one content coding of a rendition, with ready-made header
+// values so serving it allocates nothing.
+type encoded struct {
+	coding  string // "", "gzip" or "br"
+	body    []byte
+	etag    string
+	codingH []string
+	etagH   []string
+	lengthH []string
+}
+
+// ETag returns a strong entity tag for body.
+func ETag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+}
+
+// New precomputes the ETags of body and, when compress is set, its gzip and
+// brotli forms at their best compression: a rendition is built once and
+// served many times. Bodies rendered for one request only should pass
+// compress=false, since compressing at the best level costs more than it
+// saves for a single send.
+func New(contentType string, body []byte, compress bool) *Rendition {
+	r := &Rendition{contentTypeH: []string{contentType}, etag: ETag(body)}
+	r.add("", body, r.etag)
+	if compress {
+		var gz, br bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		// A window no larger than the body (at least brotli's minimum)
+		// keeps the encoder's memory small for small cards.
+		lgwin := max(bits.Len(uint(len(body))), 10)
+		bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: min(lgwin, 24)})
+		bw.Write(body)
+		bw.Close()
+		// A different encoding is a different representation, so it gets
+		// its own strong tag.
+		for _, c := range []struct {
+			coding string
+			buf    *bytes.Buffer
+		}{{"gzip", &gz}, {"br", &br}} {
+			if c.buf.Len() < len(body) {
+				r.add(c.coding, c.buf.Bytes(), r.etag[:len(r.etag)-1]+"-"+c.coding+`"`)
+			}
+		}
+	}
+	return r
+}
+
+func (r *Rendition) add(coding string, body []byte, etag string) {
+	e := encoded{coding: coding, body: body, etag: etag, etagH: []string{etag}, lengthH: []string{strconv.Itoa(len(body))}}
+	if coding != "" {
+		e.codingH = []string{coding}
+	}
+	r.enc = append(r.enc, e)
+}
+
+// ETag returns the strong tag of the uncompressed body.
+func (r *Rendition) ETag() string { return r.etag }
+
+// Body returns the uncompressed body. Callers must not modify it.
+func (r *Rendition) Body() []byte { return r.enc[0].body }
+
+// Size is the memory a rendition holds, as the Cache counts it.
+func (r *Rendition) Size() int {
+	n := 256
+	for _, e := range r.enc {
+		n += len(e.body) + 64
+	}
+	return n
+}
+
+// encoding returns the form of r to send for an Accept-Encoding header:
+// the one the client rates highest, brotli before gzip on a tie, identity
+// when the client accepts no other or nothing better is on offer.
+func (r *Rendition) encoding(acceptEncoding string) *encoded {
+	best, bestQ := &r.enc[0], 0.0
+	for i := range r.enc[1:] {
+		e := &r.enc[i+1]
+		if q := codingQuality(acceptEncoding, e.coding); q > bestQ || q == bestQ && q > 0 && e.coding == "br" {
+			best, bestQ = e, q
+		}
+	}
+	return best
+}
+
+// codingQuality returns the q-value an Accept-Encoding header gives a
+// content coding: its own entry's, else the "*" entry's, else 0.
+func codingQuality(header, coding string) float64 {
+	q, star := -1.0, -1.0
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		v := 1.0
+		if p := strings.TrimSpace(params); p != "" {
+			k, val, _ := strings.Cut(p, "=")
+			if strings.TrimSpace(k) != "q" {
+				continue
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			v = f
+		}
+		switch {
+		case strings.EqualFold(name, coding):
+			q = v
+		case name == "*":
+			star = v
+		}
+	}
+	if q < 0 {
+		q = star
+	}
+	return max(q, 0)
+}
+
+// Matches reports whether an If-None-Match header names any form of r
+// (weakly, as If-None-Match compares), or is "*". It reads the header in
+// place: revalidations are the hottest requests of all.
+func (r *Rendition) Matches(ifNoneMatch string) bool {
+	for header := ifNoneMatch; header != ""; {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == "*" {
+			return true
+		}
+		for i := range r.enc {
+			if part == r.enc[i].etag {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Write sends r for req with policy as Cache-Control: 304 Not Modified
+// when If-None-Match already names it, otherwise the encoding the client
+// prefers with its own ETag and Content-Length. It returns the status and
+// the number of body bytes written. Header values are assigned from the
+// rendition's precomputed slices, which nothing modifies in place, so a
+// hit allocates only for Vary.
+func Write(w http.ResponseWriter, req *http.Request, r *Rendition, policy Policy) (status, n int) {
+	hdr := w.Header()
+	e := r.encoding(req.Header.Get("Accept-Encoding"))
+	hdr["Etag"] = e.etagH
+	hdr["Cache-Control"] = policy.h
+	hdr["Vary"] = append(hdr["Vary"], "Accept-Encoding")
+	if inm := req.Header.Get("If-None-Match"); inm != "" && r.Matches(inm) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0
+	}
+	if e.codingH != nil {
+		hdr["Content-Encoding"] = e.codingH
+	}
+	hdr["Content-Type"] = r.contentTypeH
+	hdr["Content-Length"] = e.lengthH
+	w.WriteHeader(http.StatusOK)
+	n, _ = w.Write(e.body)
+	return http.StatusOK, n
+}

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/views"
+)
+
+// scaleEditor shows the rating scale to every desk user; admins see the
+// forms that edit it.
+func (s *Server) scaleEditor(c echo.Context) error {
+	return s.renderScale(c, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderScale(c echo.Context, status int, notice string, errs views.FieldErrors) error {
+	rs, err := s.store.Ratings(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := views.ScaleView{Page: s.page(c, "Rating scale"), CanEdit: userOf(c).IsAdmin(), Notice: notice, Errors: errs}
+	for _, r := range rs {
+		row := views.ScaleRow{Key: r.Key, Label: r.Label, Description: r.Description, Color: r.Color}
+		if r.Value != nil {
+			row.Value = strconv.Itoa(*r.Value)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return s.render(c, status, views.ScalePage(v))
+}
+
+// saveRating adds or edits one rating (admins; the route checks the role).
+func (s *Server) saveRating(c echo.Context) error {
+	r := factcheck.Rating{Key: strings.TrimSpace(c.FormValue("key")), Label: strings.TrimSpace(c.FormValue("label")),
+		Description: strings.TrimSpace(c.FormValue("description")), Color: strings.TrimSpace(c.FormValue("color"))}
+	if v := strings.TrimSpace(c.FormValue("value")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return s.renderScale(c, http.StatusUnprocessableEntity, "", views.FieldErrors{r.Key + ".value": "Value must be a whole number from 1 to 5, or empty."})
+		}
+		r.Value = &n
+	}
+	err := r.Validate()
+	if err == nil {
+		err = s.store.SaveRating(c.Request().Context(), &r)
+	}
+	if err != nil {
+		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
+			return err
+		}
+		return s.renderScale(c, statusOf(factcheck.ErrorCode(err)), "", views.FieldErrors{r.Key + "." + factcheck.ErrorField(err): factcheck.ErrorMessage(err)})
+	}
+	return s.renderScale(c, http.StatusOK, "Saved "+r.Label+".", nil)
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"claimdesk/internal/factcheck"
+)
+
+// Context keys, cookie names and the CSRF token's form field and header.
+const (
+	ctxUser       = "user"
+	ctxBearer     = "bearer"
+	ctxCSRF       = "csrf"
+	sessionCookie = "claimdesk_session"
+	csrfCookie    = "claimdesk_csrf"
+	csrfField     = "_csrf"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+// logger returns the request-scoped logger carrying the request id.
+func (s *Server) logger(c echo.Context) *slog.Logger {
+	return s.log.With("request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+}
+
+// logRequests writes one structured log line per request. Successful,
+// fast hits on embeds and static files are left to the metrics: a viral
+// embed would otherwise write a log line per reader.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		res := c.Response()
+		s.logRequest(c.Request(), c.Path(), res.Header().Get(echo.HeaderXRequestID), res.Status, res.Size, time.Since(start))
+		return nil
+	}
+}
+
+// headRequest marks, in the context, a HEAD request answered as GET.
+type headRequest struct{}
+
+// method is the method the client sent: HEAD for requests ServeHTTP
+// answers as GET, so logs and metrics tell them apart.
+func method(r *http.Request) string {
+	if r.Context().Value(headRequest{}) != nil {
+		return http.MethodHead
+	}
+	return r.Method
+}
+
+// logRequest writes the log line of one request, unless it is a fast,
+// successful hit on a quiet route.
+func (s *Server) logRequest(r *http.Request, route, requestID string, status int, size int64, d time.Duration) {
+	if quietRoute(route) && status < 400 && d < 250*time.Millisecond {
+		return
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	s.log.Info("request", "request_id", requestID, "method", method(r), "path", r.URL.Path, "route", route,
+		"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", ip)
+}
+
+// quietRoute reports whether a route's successful hits go unlogged.
+func quietRoute(route string) bool {
+	return strings.HasPrefix(route, "/embed") || route == "/static/*" || route == "/claims/:id/card.png"
+}
+
+// newRequestIDs returns a request-id generator: a random per-process prefix
+// and a counter, unique across nodes without reading crypto/rand per request.
+func newRequestIDs() func() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	prefix := hex.EncodeToString(b) + "-"
+	var n atomic.Uint64
+	return func() string {
+		return prefix + strconv.FormatUint(n.Add(1), 36)
+	}
+}
+
+// secureHeaderSet returns the headers every response carries. Embeds
+// override frame-ancestors for themselves.
+func secureHeaderSet(hsts bool) http.Header {
+	h := http.Header{}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if hsts {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return h
+}
+
+// copyHeader sets every header of src in dst. The value slices are shared
+// and never modified in place (Header.Set replaces them, Header.Add
+// reallocates a full slice).
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		copyHeader(c.Response().Header(), s.secure)
+		return next(c)
+	}
+}
+
+// corsOpen lets any origin read the public JSON API.
+func corsOpen(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+		return next(c)
+	}
+}
+
+// authenticate loads the user from a bearer token or the session cookie. It
+// never rejects: requireUser does. A bad bearer token is an error at once,
+// so API clients learn their token is wrong instead of getting a login page.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if h := c.Request().Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Use Authorization: Bearer TOKEN.")
+			}
+			u, err := s.store.TokenUser(ctx, strings.TrimSpace(token))
+			if err != nil {
+				return err
+			}
+			c.Set(ctxUser, u)
+			c.Set(ctxBearer, true)
+			return next(c)
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			if u, err := s.store.SessionUser(ctx, ck.Value); err == nil {
+				c.Set(ctxUser, u)
+			} else if factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED {
+				return err
+			}
+		}
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		return next(c)
+	}
+}
+
+// requireUser rejects anonymous requests: 401 JSON for API clients, a
+// redirect to the login page for browsers.
+func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if userOf(c) != nil {
+			return next(c)
+		}
+		if wantsJSON(c) || c.Request().Method != http.MethodGet {
+			return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Log in first.")
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+	}
+}
+
+// requireRole rejects users whose role is not one of roles with 403. It
+// runs after requireUser.
+func requireRole(roles ...factcheck.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := userOf(c)
+			for _, r := range roles {
+				if u != nil && u.Role == r {
+					return next(c)
+				}
+			}
+			return factcheck.Errorf(factcheck.EFORBIDDEN, "Your role may not do this.")
+		}
+	}
+}
+
+// csrf protects state-changing requests made with cookies using a
+// double-submit token: a random value in an HttpOnly cookie that forms echo
+// back in a hidden field (or htmx in the X-CSRF-Token header). Requests
+// authenticated with a bearer token carry no ambient authority and skip it.
+func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token := ""
+		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
+			token = ck.Value
+		}
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if bearer, _ := c.Get(ctxBearer).(bool); bearer {
+				return next(c)
+			}
+			sent := c.Request().Header.Get(csrfHeader)
+			if sent == "" {
+				sent = c.FormValue(csrfField)
+			}
+			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				return factcheck.Errorf(factcheck.EFORBIDDEN, "The form's security token is missing or out of date. Reload the page and try again.")
+			}
+		}
+		if token == "" {
+			b := make([]byte, 32)
+			rand.Read(b)
+			token = base64.RawURLEncoding.EncodeToString(b)
+			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+		}
+		c.Set(ctxCSRF, token)
+		return next(c)
+	}
+}

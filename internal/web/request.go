@@ -1,0 +1,131 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
+)
+
+// isHTMX reports whether htmx sent the request, wanting a partial.
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// wantsJSON reports whether the client should get JSON rather than HTML:
+// everything under /api/ and /oembed, and clients that ask for JSON only.
+func wantsJSON(c echo.Context) bool {
+	r := c.Request()
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/oembed") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
+}
+
+// userOf returns the logged-in user, or nil.
+func userOf(c echo.Context) *factcheck.User {
+	u, _ := c.Get(ctxUser).(*factcheck.User)
+	return u
+}
+
+// csrfOf returns the CSRF token the csrf middleware put on the request.
+func csrfOf(c echo.Context) string {
+	t, _ := c.Get(ctxCSRF).(string)
+	return t
+}
+
+// claimID parses ":id" (digits, optionally followed by "-slug").
+func claimID(c echo.Context) (int64, error) {
+	raw := c.Param("id")
+	if i := strings.IndexByte(raw, '-'); i >= 0 {
+		raw = raw[:i]
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
+	}
+	return id, nil
+}
+
+// idParam parses the positive integer path parameter name; anything else
+// is ENOTFOUND for what (e.g. "Article").
+func idParam(c echo.Context, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, factcheck.Errorf(factcheck.ENOTFOUND, "%s not found.", what)
+	}
+	return id, nil
+}
+
+// articleID parses an article's ":id".
+func articleID(c echo.Context) (int64, error) { return idParam(c, "id", "Article") }
+
+// bindInput reads a form or JSON body; a body that cannot be parsed is a
+// 400 malformed error rather than a silent empty input.
+func bindInput(c echo.Context, dst any) error {
+	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			if he.Code == http.StatusRequestEntityTooLarge {
+				return factcheck.Errorf(factcheck.ETOOLARGE, "The request body is too large.")
+			}
+			return factcheck.Errorf(factcheck.EMALFORMED, "The request body could not be read: send valid JSON or form data.")
+		}
+		return err
+	}
+	return nil
+}
+
+// parseDate reads an optional YYYY-MM-DD (or RFC 3339) date.
+func parseDate(field string, s *string) (*time.Time, error) {
+	if s == nil || strings.TrimSpace(*s) == "" {
+		return nil, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339} {
+		if t, err := time.Parse(layout, strings.TrimSpace(*s)); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, factcheck.FieldError(field, "Dates look like 2024-11-20.")
+}
+
+// setIf sets *dst to *v when v was sent.
+func setIf(dst *string, v *string) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// pageSize is how many claims a public listing shows per page.
+const pageSize = 20
+
+// filterFrom reads the public list filters from the query string.
+func filterFrom(c echo.Context) (store.ClaimFilter, int) {
+	pageNum, _ := strconv.Atoi(c.QueryParam("page"))
+	pageNum = max(pageNum, 1)
+	q := c.QueryParam("q")
+	if len(q) > 1000 {
+		q = q[:1000]
+	}
+	return store.ClaimFilter{Query: strings.TrimSpace(q), Rating: c.QueryParam("rating"), Tag: c.QueryParam("tag"),
+		Offset: (pageNum - 1) * pageSize, Limit: pageSize}, pageNum
+}
+
+// positiveParam reads an optional positive integer query parameter; 0 means
+// absent.
+func positiveParam(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, &factcheck.Error{Code: factcheck.EMALFORMED, Field: name, Message: name + " must be a positive number of pixels."}
+	}
+	return n, nil
+}
