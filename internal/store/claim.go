@@ -497,10 +497,19 @@ type snapshot struct {
 }
 
 func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note string, correction bool) error {
+	r, err := newRevision(c, by, note, correction)
+	if err != nil {
+		return err
+	}
+	return tx.Omit("Editor").Create(&r).Error
+}
+
+// newRevision snapshots c at its current version.
+func newRevision(c *factcheck.Claim, by *factcheck.User, note string, correction bool) (factcheck.Revision, error) {
 	snap, err := json.Marshal(snapshot{Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
 		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
 	if err != nil {
-		return err
+		return factcheck.Revision{}, err
 	}
 	r := factcheck.Revision{ClaimID: c.ID, Version: c.Version, Snapshot: string(snap), Note: note, IsCorrection: correction, CreatedAt: c.UpdatedAt}
 	if correction && c.CorrectedAt != nil {
@@ -511,7 +520,7 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 	if by != nil {
 		r.EditorID = &by.ID
 	}
-	return tx.Omit("Editor").Create(&r).Error
+	return r, nil
 }
 
 // Revisions returns a claim's revisions, oldest first.

@@ -51,6 +51,9 @@ const DefaultAdminEmail = "admin@claimdesk.example"
 // empty email means DefaultAdminEmail. It returns EINVALID for a bad email
 // or a weak password.
 func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
+	if n, err := s.CountUsers(ctx); err != nil || n > 0 {
+		return false, err // the usual start: no need to hash a password
+	}
 	if email == "" {
 		email = DefaultAdminEmail
 	}
