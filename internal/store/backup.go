@@ -39,6 +39,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return err
 	}
 	tmp := tempName(path, "partial")
+	defer os.Remove(tmp + "-journal") // VACUUM INTO writes the copy with a rollback journal
 	defer os.Remove(tmp)
 	if err := s.w.WithContext(ctx).Exec("VACUUM INTO ?", tmp).Error; err != nil {
 		return fmt.Errorf("backup: %w", err)

@@ -83,7 +83,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 	if cfg.DatabaseURL != "" {
 		db, err := gorm.Open(translating{postgres.Open(cfg.DatabaseURL)}, gcfg)
 		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", markUnavailable(err))
+			return nil, openFailed("open postgres", err)
 		}
 		sqlDB, err := db.DB()
 		if err != nil {
@@ -114,7 +114,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		w, err := gorm.Open(translating{sqlite.Open(dsn + "&_txlock=immediate")}, gcfg)
 		if err != nil {
 			s.unlock()
-			return nil, fmt.Errorf("open sqlite %s: %w", cfg.Path, markUnavailable(err))
+			return nil, openFailed("open sqlite "+cfg.Path, err)
 		}
 		wdb, _ := w.DB()
 		wdb.SetMaxOpenConns(1) // one writer: SQLite serializes writes anyway
@@ -123,7 +123,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		if err != nil {
 			wdb.Close()
 			s.unlock()
-			return nil, fmt.Errorf("open sqlite readers %s: %w", cfg.Path, markUnavailable(err))
+			return nil, openFailed("open sqlite readers "+cfg.Path, err)
 		}
 		rdb, _ := r.DB()
 		rdb.SetMaxOpenConns(8)
@@ -163,6 +163,16 @@ func checkFileWritable(path string) error {
 	return &openError{err: newOutage(reason, err), msg: fmt.Sprintf("open sqlite: %s is not writable (%v). claimdesk writes to the database file and creates %s-wal, %s-shm and %s next to it, "+
 		"so the file and its directory must both be writable; fix the permissions or the mount, or copy the file to a writable place",
 		what, err, filepath.Base(path), filepath.Base(path), filepath.Base(LockPath(path)))}
+}
+
+// openFailed words a failure to open the database for the operator: what
+// failed, why in plain words when it is an outage, and the driver's error.
+func openFailed(what string, err error) error {
+	reason := unavailableReason(err)
+	if reason == "" {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return &openError{msg: fmt.Sprintf("%s: %s (%v)", what, reason, err), err: newOutage(reason, err)}
 }
 
 // openError is a start-up failure worded for the operator, wrapping the
