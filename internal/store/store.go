@@ -50,7 +50,6 @@ type Store struct {
 	w       *gorm.DB // writes; on SQLite a single connection, so one writer
 	r       *gorm.DB // reads; on SQLite a pool of WAL readers
 	lock    *os.File // SQLite: shared flock on PATH.lock, held while open (see lock.go)
-	log     *slog.Logger
 	now     func() time.Time
 }
 
@@ -64,8 +63,10 @@ type Store struct {
 // written by a newer claimdesk (a higher schema version than this binary
 // knows), and EUNAVAILABLE-coded errors when the database cannot be
 // reached, opened or migrated for an outage (down, read-only, disk full).
-// Open does not check that the database can be written; serve does that
-// with CheckWritable so that backup still works on a read-only disk.
+// A SQLite file or directory that cannot be written is refused with a
+// message that says what to do (SQLite itself would quietly open it
+// read-only). Open does not prove that a write would succeed (a full disk
+// passes it); serve checks that with CheckWritable before it serves.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return open(ctx, cfg, 0)
 }
@@ -76,10 +77,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		lg = logger.Default.LogMode(logger.Info)
 	}
 	gcfg := &gorm.Config{Logger: lg, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
-	s := &Store{now: func() time.Time { return time.Now().UTC() }, log: cfg.Logger}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
+	s := &Store{now: func() time.Time { return time.Now().UTC() }}
 	if cfg.DatabaseURL != "" {
 		db, err := gorm.Open(translating{postgres.Open(cfg.DatabaseURL)}, gcfg)
 		if err != nil {
