@@ -10,6 +10,8 @@ HTMX    := static/htmx-$(HTMX_VERSION).min.js
 BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
+# apt waits up to 5 minutes for another apt or dpkg to let go of its lock.
+APT     := apt-get -o DPkg::Lock::Timeout=300
 
 .PHONY: run build check test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
 
@@ -45,7 +47,7 @@ test: $(HTMX) generate deps-test pg-start
 deps-test:
 	@if ! command -v chromium >/dev/null; then \
 	  echo "installing chromium"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; fi
+	  $(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core >/dev/null; fi
 
 pg-start:
 	@bash .ci/postgres.sh start > $(PGURL_FILE)
@@ -71,7 +73,7 @@ loadtest: $(HTMX) generate pg-start
 bench: $(HTMX) generate
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 	@command -v wrk >/dev/null || { echo "installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	  $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
 	go run -tags $(TAGS) ./cmd/embedbench -c 32 $(EMBEDBENCH_FLAGS)
 
 eval:

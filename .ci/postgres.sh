@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server for the test suite on 127.0.0.1:$PGPORT,
 # installing Debian's postgresql package when no server binaries are found.
-# Prints the connection URL on stdout. Usage: postgres.sh start|stop
+# Prints the connection URL on stdout.
+# Usage: postgres.sh start|stop|resume
+#   start   a fresh cluster (an earlier one on the same port is wiped), or
+#           the URL of the one already running
+#   stop    stop the server (its data stays until the next start)
+#   resume  start the stopped server again on its data (fault tests)
 set -euo pipefail
 PGPORT=${PGPORT:-55432}
 PGDIR=${PGDIR:-/tmp/claimdesk-pg-$PGPORT}
@@ -20,7 +25,9 @@ start)
   if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
     echo "postgres.sh: installing postgresql" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+    # Wait up to 5 minutes for another apt or dpkg (a colleague's install,
+    # unattended upgrades) instead of failing at once on its lock.
+    apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 && apt-get -o DPkg::Lock::Timeout=300 install -y -qq postgresql >&2
     BIN=$(find_bin)
   fi
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
@@ -44,5 +51,12 @@ start)
 stop)
   BIN=$(find_bin)
   [ -n "$BIN" ] && as_pg "$BIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
+  ;;
+resume)
+  BIN=$(find_bin)
+  as_pg "$BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+    -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >&2 \
+    || { cat "$PGDIR/server.log" >&2; exit 1; }
+  echo "postgres://claimdesk:claimdesk@127.0.0.1:$PGPORT/claimdesk_test?sslmode=disable"
   ;;
 esac

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
 	"claimdesk/internal/spot"
-	"claimdesk/internal/store"
 	"claimdesk/seeds"
 )
 
@@ -20,14 +18,20 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var cfg Config
 	fs := newFlagSet("seed", stderr)
 	dbFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 0); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.storeConfig())
+	adminFromEnv(&cfg)
+	st, err := openExisting(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if _, err := bootstrapAdmin(ctx, st, cfg, stdout); err != nil {
+		return err
+	}
 	res, err := seed.Load(ctx, st, seeds.FS)
 	if err != nil {
 		return err
@@ -36,22 +40,24 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-func runSuggest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runSuggest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("suggest", stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	in := stdin
+	in, inName := stdin, "stdin"
 	if name := fs.Arg(0); name != "" && name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		in = f
+		in, inName = f, name
 	}
-	body, err := io.ReadAll(io.LimitReader(in, 64<<20))
+	body, err := readAll(ctx, in, 64<<20)
 	if err != nil {
+		return err
+	} else if err := checkText(inName, body); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(stdout)
@@ -70,7 +76,9 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs.StringVar(&u.Email, "email", "", "email address (required)")
 	fs.StringVar(&u.Name, "name", "", "display name (required)")
 	fs.StringVar(&role, "role", "editor", "admin, reviewer or editor")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 0); err != nil {
 		return err
 	}
 	u.Role = factcheck.Role(role)
@@ -78,19 +86,18 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := u.Validate(); err != nil {
 		return errors.New(factcheck.ErrorMessage(err))
 	}
-	pw, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	pw = strings.TrimRight(pw, "\r\n")
-	if err := factcheck.ValidatePassword(pw); err != nil {
-		return fmt.Errorf("%s (the password is read from stdin)", factcheck.ErrorMessage(err))
-	}
-	st, err := store.Open(ctx, cfg.storeConfig())
+	st, err := openExisting(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	pw, err := readPassword(ctx, stdin, stderr, "Password for "+u.Email+": ", true)
+	if err != nil {
+		return err
+	}
+	if err := factcheck.ValidatePassword(pw); err != nil {
+		return fmt.Errorf("%s (the password is read from stdin)", factcheck.ErrorMessage(err))
+	}
 	if err := st.CreateUser(ctx, &u, pw); err != nil {
 		return errors.New(factcheck.ErrorMessage(err))
 	}
@@ -105,20 +112,26 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	dbFlags(fs, &cfg)
 	fs.StringVar(&email, "email", "", "the user the token acts as (required)")
 	fs.StringVar(&name, "name", "cli", "a label for the token")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 0); err != nil {
 		return err
 	}
 	if email == "" {
 		return errors.New("token create: --email is required")
 	}
-	st, err := store.Open(ctx, cfg.storeConfig())
+	st, err := openExisting(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	u, err := st.UserByEmail(ctx, email)
-	if err != nil {
-		return fmt.Errorf("token create: no user with email %s", email)
+	if factcheck.ErrorCode(err) == factcheck.ENOTFOUND {
+		return fmt.Errorf("token create: no user with email %s in %s", email, cfg.dbName())
+	} else if err != nil {
+		return err
+	} else if !u.Active() {
+		return fmt.Errorf("token create: %s is deactivated; run claimdesk user activate --email %s first", u.Email, u.Email)
 	}
 	token, err := st.CreateAPIToken(ctx, u.ID, name)
 	if err != nil {

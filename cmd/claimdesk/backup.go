@@ -5,95 +5,72 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
 )
 
 // runBackup makes a consistent copy of the SQLite database while it serves.
+// It never creates the database it is asked to copy.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := newFlagSet("backup", stderr)
 	dbFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: claimdesk backup [--db FILE] BACKUP_FILE")
+	if cfg.DatabaseURL != "" {
+		return store.ErrBackupPostgres
 	}
-	st, err := store.Open(ctx, cfg.storeConfig())
+	st, err := openExisting(ctx, cfg, stderr)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: %w", err)
 	}
 	defer st.Close()
 	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	info, err := store.InspectBackup(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("backup: the copy failed its check: %w", err)
+	}
+	fmt.Fprintf(stdout, "backup written to %s: %d articles, %d claims, %d users (schema %d)\n", fs.Arg(0), info.Articles, info.Claims, info.Users, info.SchemaVersion)
 	return nil
 }
 
-// runRestore checks a backup and puts it in place of the database. The
-// server must be stopped: the old file is replaced with an atomic rename.
+// runRestore checks a backup and puts it in place of the database; see
+// store.Restore for what it refuses.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := newFlagSet("restore", stderr)
 	dbFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: claimdesk restore [--db FILE] BACKUP_FILE   (stop the server first)")
+	} else if err := requireArgs(fs, 1); err != nil {
+		return err
 	}
 	if cfg.DatabaseURL != "" {
 		return store.ErrBackupPostgres
 	}
 	src := fs.Arg(0)
-	tmp := cfg.DBPath + ".restore"
-	if err := copyFile(src, tmp); err != nil {
+	fmt.Fprintf(stderr, "claimdesk: database %s (sqlite)\n", cfg.dbName())
+	res, err := store.Restore(ctx, cfg.DBPath, src)
+	if factcheck.ErrorCode(err) == factcheck.EINVALID {
+		return fmt.Errorf("restore refused, nothing was changed: %s", factcheck.ErrorMessage(err))
+	} else if errors.Is(err, store.ErrInUse) {
+		return fmt.Errorf("restore refused, nothing was changed: %s is open in a running claimdesk (serve, or another command). Stop it first, then restore", cfg.dbName())
+	} else if err != nil {
 		return err
 	}
-	check, err := store.Open(ctx, store.Config{Path: tmp})
-	if err == nil {
-		err = check.IntegrityCheck(ctx)
-		check.Close()
+	fmt.Fprintf(stdout, "restored %s from %s: %d articles, %d claims, %d users (schema %d", cfg.dbName(), src, res.Articles, res.Claims, res.Users, res.SchemaVersion)
+	if res.SchemaVersion < store.LatestVersion() {
+		fmt.Fprintf(stdout, "; serve will migrate it to %d", store.LatestVersion())
 	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("restore: %s is not a usable claimdesk backup: %w", src, err)
+	fmt.Fprintln(stdout, ")")
+	if res.Replaced != "" {
+		fmt.Fprintf(stdout, "the database it replaced is kept as %s\n", res.Replaced)
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(cfg.DBPath + suffix)
-		os.Remove(tmp + suffix)
-	}
-	if err := os.Rename(tmp, cfg.DBPath); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "restored %s from %s\n", cfg.DBPath, src)
 	return nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

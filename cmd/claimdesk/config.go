@@ -1,12 +1,22 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 
 	"claimdesk/internal/store"
 )
+
+// DefaultDBPath is the SQLite database every command uses without --db or
+// CLAIMDESK_DB. It is relative to the working directory.
+const DefaultDBPath = "data/claimdesk.db"
 
 // Config is everything claimdesk reads from flags and the environment.
 // Flags win over environment variables, which win over defaults.
@@ -20,6 +30,7 @@ type Config struct {
 	AdminPassword string
 	NoSeed        bool
 	RequireOther  bool
+	SQLDebug      bool
 }
 
 func env(name, def string) string {
@@ -31,16 +42,57 @@ func env(name, def string) string {
 
 // dbFlags registers the database flags every command shares.
 func dbFlags(fs *flag.FlagSet, cfg *Config) {
-	fs.StringVar(&cfg.DBPath, "db", env("CLAIMDESK_DB", "data/claimdesk.db"), "SQLite database path (env CLAIMDESK_DB)")
+	fs.StringVar(&cfg.DBPath, "db", env("CLAIMDESK_DB", DefaultDBPath), "SQLite database file, relative to the working directory (env CLAIMDESK_DB); CLAIMDESK_DATABASE_URL=postgres://… overrides it")
 	cfg.DatabaseURL = os.Getenv("CLAIMDESK_DATABASE_URL")
-}
-
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("claimdesk "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
+	cfg.SQLDebug = os.Getenv("CLAIMDESK_SQL_DEBUG") != ""
 }
 
 func (c Config) storeConfig() store.Config {
-	return store.Config{DatabaseURL: c.DatabaseURL, Path: c.DBPath}
+	return store.Config{DatabaseURL: c.DatabaseURL, Path: c.DBPath, SQLDebug: c.SQLDebug}
+}
+
+// dbName names the database for people: the absolute SQLite path, or the
+// PostgreSQL URL without its password.
+func (c Config) dbName() string {
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil {
+			return "PostgreSQL (CLAIMDESK_DATABASE_URL)"
+		}
+		if u.User != nil {
+			u.User = url.User(u.User.Username())
+		}
+		u.RawQuery = ""
+		return u.String()
+	}
+	if abs, err := filepath.Abs(c.DBPath); err == nil {
+		return abs
+	}
+	return c.DBPath
+}
+
+// errNoDatabase is returned by openExisting when the SQLite file is missing.
+var errNoDatabase = errors.New("no database")
+
+// openExisting opens the database for a command other than serve, which
+// never creates one: a SQLite file that does not exist is an error naming
+// the path (a typo in --db, or a command run from another directory, must
+// not leave an empty database behind). It prints the database it opened
+// to stderr, on one line.
+func openExisting(ctx context.Context, cfg Config, stderr io.Writer) (*store.Store, error) {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(cfg.DBPath); errors.Is(err, fs.ErrNotExist) {
+			hint := ""
+			if cfg.DBPath == DefaultDBPath {
+				hint = " (the default, relative to the working directory)"
+			}
+			return nil, fmt.Errorf("%w at %s%s. Only `claimdesk serve` creates a database; pass --db FILE or set CLAIMDESK_DB (or CLAIMDESK_DATABASE_URL) to use an existing one", errNoDatabase, cfg.dbName(), hint)
+		}
+	}
+	st, err := store.Open(ctx, cfg.storeConfig())
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "claimdesk: database %s (%s)\n", cfg.dbName(), st.Dialect())
+	return st, nil
 }

@@ -145,15 +145,40 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return out.String(), errb.String(), err
 }
 
-func TestSeedIsIdempotent(t *testing.T) {
+// emptyDB returns the path of a migrated SQLite database without users, as
+// commands other than serve need an existing database.
+func emptyDB(t *testing.T) string {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "x.db")
+	st, err := store.Open(context.Background(), store.Config{Path: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return db
+}
+
+// TestSeedIsIdempotent also checks that seed on an empty database creates
+// the first admin exactly as serve does, so someone can log in.
+func TestSeedIsIdempotent(t *testing.T) {
+	db := emptyDB(t)
+	t.Setenv("CLAIMDESK_ADMIN_EMAIL", "chief@paper.example")
+	t.Setenv("CLAIMDESK_ADMIN_PASSWORD", "a long enough secret")
 	out, _, err := runCLI(t, "", "seed", "--db", db)
-	if err != nil || !strings.Contains(out, "added 3 articles, 21 claims") {
+	if err != nil || !strings.Contains(out, "added 3 articles, 21 claims") || !strings.Contains(out, "First admin chief@paper.example created") {
 		t.Fatalf("first seed: %q %v", out, err)
 	}
 	out, _, err = runCLI(t, "", "seed", "--db", db)
-	if err != nil || !strings.Contains(out, "added 0 articles, 0 claims, 0 users") {
+	if err != nil || !strings.Contains(out, "added 0 articles, 0 claims, 0 users") || strings.Contains(out, "First admin") {
 		t.Fatalf("second seed: %q %v", out, err)
+	}
+	st, err := store.Open(context.Background(), store.Config{Path: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if u, err := st.Authenticate(context.Background(), "chief@paper.example", "a long enough secret"); err != nil || u.Role != "admin" {
+		t.Fatalf("seed did not bootstrap a usable admin: %v", err)
 	}
 }
 
@@ -193,7 +218,7 @@ func TestSuggestJSONLines(t *testing.T) {
 }
 
 func TestUserAddAndTokenCreate(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "x.db")
+	db := emptyDB(t)
 	if _, _, err := runCLI(t, "short\n", "user", "add", "--db", db, "--email", "ed@paper.example", "--name", "Ed", "--role", "editor"); err == nil || !strings.Contains(err.Error(), "at least 10") {
 		t.Fatalf("short password accepted: %v", err)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"strings"
+	"syscall"
 	"time"
 
 	"claimdesk/internal/factcheck"
@@ -20,29 +23,45 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := newFlagSet("serve", stderr)
-	fs.StringVar(&cfg.Addr, "addr", env("CLAIMDESK_ADDR", ":8080"), "listen address (env CLAIMDESK_ADDR)")
+	fs.StringVar(&cfg.Addr, "addr", env("CLAIMDESK_ADDR", ":8080"), "listen address, HOST:PORT or :PORT (env CLAIMDESK_ADDR)")
 	dbFlags(fs, &cfg)
 	fs.BoolVar(&cfg.NoSeed, "no-seed", false, "do not load the demo data into an empty database")
 	fs.BoolVar(&cfg.RequireOther, "require-other-reviewer", os.Getenv("CLAIMDESK_REQUIRE_OTHER_REVIEWER") == "true", "forbid publishing one's own claims (env CLAIMDESK_REQUIRE_OTHER_REVIEWER=true)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 0); err != nil {
+		return err
+	} else if err := checkAddr(cfg.Addr); err != nil {
 		return err
 	}
 	cfg.BaseURL = env("CLAIMDESK_BASE_URL", "")
 	cfg.Newsroom = env("CLAIMDESK_NEWSROOM", "claimdesk")
-	cfg.AdminEmail = os.Getenv("CLAIMDESK_ADMIN_EMAIL")
-	cfg.AdminPassword = os.Getenv("CLAIMDESK_ADMIN_PASSWORD")
+	adminFromEnv(&cfg)
 
 	log := newLogger(stderr)
-	st, err := store.Open(ctx, cfg.storeConfig())
+	scfg := cfg.storeConfig()
+	scfg.Logger = log
+	st, err := store.Open(ctx, scfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	log.Info("database ready", "dialect", st.Dialect())
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Warn("closing the database", "err", err)
+		}
+	}()
+	// A database that cannot be written (read-only file or mount, full
+	// disk) is refused at start-up rather than served read-only: every
+	// desk action and login would fail, and an operator notices an exit
+	// sooner than a desk that half works.
+	if err := st.CheckWritable(ctx); err != nil {
+		return fmt.Errorf("the database %s cannot be written: %s. Fix that and start again (%w)", cfg.dbName(), store.UnavailableReason(err), err)
+	}
+	log.Info("database ready", "dialect", st.Dialect(), "database", cfg.dbName())
 
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		return listenError(cfg.Addr, err)
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + displayAddr(l.Addr().String())
@@ -64,34 +83,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
-// bootstrap prepares an empty database: the first admin (from the
-// environment, or with a generated password printed once) and the demo data.
-func bootstrap(ctx context.Context, st *store.Store, cfg Config, stdout io.Writer) error {
-	n, err := st.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	email, pw := cfg.AdminEmail, cfg.AdminPassword
-	if email == "" {
-		email = "admin@claimdesk.example"
-	}
-	generated := pw == ""
-	if generated {
-		b := make([]byte, 15)
-		rand.Read(b)
-		pw = base64.RawURLEncoding.EncodeToString(b)
-	}
-	admin := &factcheck.User{Email: email, Name: "Admin", Role: factcheck.RoleAdmin}
-	if err := st.CreateUser(ctx, admin, pw); err != nil {
-		return fmt.Errorf("create first admin: %w", err)
-	}
-	if generated {
-		fmt.Fprintf(stdout, "\nFirst admin created. Log in at /login with\n  email:    %s\n  password: %s\nThis password is shown only once.\n\n", email, pw)
-	} else {
-		fmt.Fprintf(stdout, "First admin %s created from CLAIMDESK_ADMIN_PASSWORD.\n", email)
-	}
-	if cfg.NoSeed {
+// adminFromEnv reads the first admin's email and password.
+func adminFromEnv(cfg *Config) {
+	cfg.AdminEmail = os.Getenv("CLAIMDESK_ADMIN_EMAIL")
+	cfg.AdminPassword = os.Getenv("CLAIMDESK_ADMIN_PASSWORD")
+}
+
+// checkAddr catches listen addresses net.Listen would reject with a
+// message that does not say what to write instead.
+func checkAddr(addr string) error {
+	if strings.Contains(addr, ":") {
 		return nil
+	}
+	if addr != "" && strings.Trim(addr, "0123456789") == "" {
+		return fmt.Errorf("--addr %s has no colon: write :%s to listen on every interface, or 127.0.0.1:%s for this machine only", addr, addr, addr)
+	}
+	return fmt.Errorf("--addr %q has no port: write HOST:PORT, e.g. %s:8080 or :8080", addr, addr)
+}
+
+// listenError explains the usual reasons a listen fails.
+func listenError(addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("%s is already in use (another claimdesk, or another program, listens there). Pick another port: CLAIMDESK_ADDR=:8081 make run, or claimdesk serve --addr :8081", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("not allowed to listen on %s: ports below 1024 need root; use a higher one such as :8080 (%v)", addr, err)
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
+}
+
+// bootstrap prepares an empty database: the first admin and, unless
+// --no-seed, the demo data. Only the node that created the admin loads the
+// demo data, so nodes starting together do it once.
+func bootstrap(ctx context.Context, st *store.Store, cfg Config, stdout io.Writer) error {
+	created, err := bootstrapAdmin(ctx, st, cfg, stdout)
+	if err != nil || !created || cfg.NoSeed {
+		return err
 	}
 	res, err := seed.Load(ctx, st, seeds.FS)
 	if err != nil {
@@ -99,6 +126,40 @@ func bootstrap(ctx context.Context, st *store.Store, cfg Config, stdout io.Write
 	}
 	fmt.Fprintf(stdout, "Demo data loaded: %d articles, %d claims, %d users.\n", res.Articles, res.Claims, res.Users)
 	return nil
+}
+
+// bootstrapAdmin creates the first admin of a database without users, as
+// both serve and seed do: from CLAIMDESK_ADMIN_EMAIL and
+// CLAIMDESK_ADMIN_PASSWORD, or with a generated password printed once. It
+// reports whether this process created the admin; a database that already
+// has users (perhaps created a moment ago by another node) is left alone.
+func bootstrapAdmin(ctx context.Context, st *store.Store, cfg Config, stdout io.Writer) (bool, error) {
+	pw := cfg.AdminPassword
+	generated := pw == ""
+	if generated {
+		b := make([]byte, 15)
+		rand.Read(b)
+		pw = base64.RawURLEncoding.EncodeToString(b)
+	}
+	created, err := st.BootstrapAdmin(ctx, cfg.AdminEmail, pw)
+	if err != nil {
+		if factcheck.ErrorCode(err) == factcheck.EINVALID {
+			err = errors.New(factcheck.ErrorMessage(err) + " (CLAIMDESK_ADMIN_EMAIL / CLAIMDESK_ADMIN_PASSWORD)")
+		}
+		return false, fmt.Errorf("create first admin: %w", err)
+	} else if !created {
+		return false, nil
+	}
+	email := cfg.AdminEmail
+	if email == "" {
+		email = store.DefaultAdminEmail
+	}
+	if generated {
+		fmt.Fprintf(stdout, "\nFirst admin created. Log in at /login with\n  email:    %s\n  password: %s\nThis password is shown only once.\n\n", email, pw)
+	} else {
+		fmt.Fprintf(stdout, "First admin %s created from CLAIMDESK_ADMIN_PASSWORD.\n", email)
+	}
+	return true, nil
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into "localhost:8080".

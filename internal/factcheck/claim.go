@@ -66,6 +66,12 @@ type Claim struct {
 // MaxQuote is the longest claim quote the desk accepts, in bytes.
 const MaxQuote = 4000
 
+// MaxClaimsPerArticle caps how many claims one article may hold. Every
+// claim in an article is re-anchored when its text is edited, so the cap
+// bounds what one edit costs; no real article has anywhere near this many
+// checkable statements.
+const MaxClaimsPerArticle = 2000
+
 // Normalize trims the claim's text fields, cleans its tags and fills in the slug.
 func (c *Claim) Normalize() {
 	c.Quote = strings.TrimSpace(c.Quote)

@@ -19,6 +19,7 @@ const (
 	ECONFLICT     = "conflict"     // stale version or duplicate
 	ETOOLARGE     = "too_large"    // request body over the limit
 	ERATELIMIT    = "rate_limited" // too many attempts
+	EUNAVAILABLE  = "unavailable"  // the database cannot be reached or written (down, full, read-only); try again later
 	EINTERNAL     = "internal"     // anything else; never shown in detail
 )
 

@@ -30,7 +30,13 @@ type User struct {
 	PasswordHash string `json:"-"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// DeactivatedAt is set while an admin has switched the account off: it
+	// cannot log in, and its sessions and API tokens no longer work.
+	DeactivatedAt *time.Time
 }
+
+// Active reports whether u may use the desk (is not deactivated).
+func (u *User) Active() bool { return u != nil && u.DeactivatedAt == nil }
 
 // CanReview reports whether u may publish, correct and retract claims.
 func (u *User) CanReview() bool {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"claimdesk/internal/factcheck"
 )
@@ -299,7 +300,10 @@ func (s *Store) ClaimBySlug(ctx context.Context, slug string) (*factcheck.Claim,
 
 // CreateClaim validates and stores a new draft claim with its first
 // revision. When the claim belongs to an article, anchor must already be set
-// (see factcheck.NewAnchor) or the quote must appear in the body.
+// (see factcheck.NewAnchor) or the quote must appear in the body; an
+// article that already holds factcheck.MaxClaimsPerArticle claims takes no
+// more (EINVALID on the field "article_id"). Its cost does not grow with
+// the number of claims: the slug is checked with one index probe.
 func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factcheck.User) error {
 	c.Normalize()
 	c.Version = 1
@@ -310,21 +314,16 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 		return err
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if c.ArticleID != nil && c.Anchor.Exact == "" {
-			var a factcheck.Article
-			if err := tx.First(&a, *c.ArticleID).Error; err != nil {
-				return wrap(err, "Article")
-			}
-			anchor, err := factcheck.FindQuote(a.Body, c.Quote)
-			if err != nil {
+		if c.ArticleID != nil {
+			if err := s.checkArticleRoom(tx, c); err != nil {
 				return err
 			}
-			c.Anchor = anchor
 		}
 		if err := checkRating(tx, c.RatingKey); err != nil {
 			return err
 		}
-		if err := uniqueSlug(tx, c); err != nil {
+		slugTaken, err := uniqueSlug(tx, c)
+		if err != nil {
 			return err
 		}
 		ev := c.Evidence
@@ -333,6 +332,11 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 			return err
 		}
 		c.Evidence = ev
+		if slugTaken {
+			if err := slugFromID(tx, c); err != nil {
+				return err
+			}
+		}
 		if err := syncEvidence(tx, c); err != nil {
 			return err
 		}
@@ -405,25 +409,77 @@ func checkRating(tx *gorm.DB, key string) error {
 	return nil
 }
 
-// uniqueSlug appends a counter to c.Slug until no other claim has it.
-func uniqueSlug(tx *gorm.DB, c *factcheck.Claim) error {
-	base := c.Slug
-	if base == "" {
-		base = "claim"
+// checkArticleRoom checks that c's article exists and has room for one
+// more claim, and anchors c by its quote when no anchor was given. On
+// PostgreSQL it locks the article row until the transaction ends, so the
+// cap holds under concurrent creates and an article edit (UpdateArticle
+// locks the same row) never re-anchors around a claim that was anchored
+// in the old text but committed after it.
+func (s *Store) checkArticleRoom(tx *gorm.DB, c *factcheck.Claim) error {
+	q := tx
+	if s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	for i := 1; ; i++ {
-		slug := base
-		if i > 1 {
-			slug = base + "-" + strconv.Itoa(i)
-		}
-		var n int64
-		if err := tx.Model(&factcheck.Claim{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+	if c.Anchor.Exact != "" {
+		q = q.Select("id")
+	}
+	var a factcheck.Article
+	if err := q.First(&a, *c.ArticleID).Error; err != nil {
+		return wrap(err, "Article")
+	}
+	var n int64
+	if err := tx.Model(&factcheck.Claim{}).Where("article_id = ?", a.ID).Count(&n).Error; err != nil {
+		return err
+	} else if n >= factcheck.MaxClaimsPerArticle {
+		return factcheck.FieldError("article_id", "This article already has %d claims, the most one article can hold.", n)
+	}
+	if c.Anchor.Exact == "" {
+		anchor, err := factcheck.FindQuote(a.Body, c.Quote)
+		if err != nil {
 			return err
-		} else if n == 0 {
-			c.Slug = slug
-			return nil
 		}
+		c.Anchor = anchor
 	}
+	return nil
+}
+
+// uniqueSlug settles c.Slug (the quote's slug, or "claim") and reports
+// whether another claim already has it, with one probe of the claims_slug
+// index. A taken slug gets the claim's id as its suffix once the id is
+// known (slugFromID), instead of trying slug-2, slug-3, … one query each:
+// that loop made the thousandth claim with the same quote cost a thousand
+// queries inside the write transaction.
+func uniqueSlug(tx *gorm.DB, c *factcheck.Claim) (taken bool, err error) {
+	if c.Slug == "" {
+		c.Slug = "claim"
+	}
+	return slugExists(tx, c.Slug, 0)
+}
+
+func slugExists(tx *gorm.DB, slug string, except int64) (bool, error) {
+	var ids []int64
+	err := tx.Model(&factcheck.Claim{}).Where("slug = ? AND id <> ?", slug, except).Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
+}
+
+// slugFromID gives a just-inserted claim whose slug was taken the slug
+// "slug-ID". Only if that too is taken (another claim's own slug happened
+// to end in the same number) does it add a counter, which in practice
+// never loops.
+func slugFromID(tx *gorm.DB, c *factcheck.Claim) error {
+	base := c.Slug + "-" + strconv.FormatInt(c.ID, 10)
+	slug := base
+	for i := 2; ; i++ {
+		taken, err := slugExists(tx, slug, c.ID)
+		if err != nil {
+			return err
+		} else if !taken {
+			break
+		}
+		slug = base + "-" + strconv.Itoa(i)
+	}
+	c.Slug = slug
+	return tx.Model(&factcheck.Claim{}).Where("id = ?", c.ID).Update("slug", slug).Error
 }
 
 // syncEvidence makes the stored evidence of c equal to c.Evidence, in order.
@@ -464,10 +520,19 @@ type snapshot struct {
 }
 
 func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note string, correction bool) error {
+	r, err := newRevision(c, by, note, correction)
+	if err != nil {
+		return err
+	}
+	return tx.Omit("Editor").Create(&r).Error
+}
+
+// newRevision snapshots c at its current version.
+func newRevision(c *factcheck.Claim, by *factcheck.User, note string, correction bool) (factcheck.Revision, error) {
 	snap, err := json.Marshal(snapshot{Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
 		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
 	if err != nil {
-		return err
+		return factcheck.Revision{}, err
 	}
 	r := factcheck.Revision{ClaimID: c.ID, Version: c.Version, Snapshot: string(snap), Note: note, IsCorrection: correction, CreatedAt: c.UpdatedAt}
 	if correction && c.CorrectedAt != nil {
@@ -478,7 +543,7 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 	if by != nil {
 		r.EditorID = &by.ID
 	}
-	return tx.Omit("Editor").Create(&r).Error
+	return r, nil
 }
 
 // Revisions returns a claim's revisions, oldest first.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"gorm.io/gorm"
 
@@ -21,7 +19,8 @@ type CardVersion struct {
 // PublicClaimVersion returns the card version of a claim readers may see,
 // with one indexed single-row read and no associations, so that embed and
 // share-image handlers can check their version-keyed caches on every
-// request. Drafts, claims in review and unknown ids are ENOTFOUND.
+// request. Drafts, claims in review and unknown ids are ENOTFOUND; an
+// outage is EUNAVAILABLE, so a cached card can be served stale.
 func (s *Store) PublicClaimVersion(ctx context.Context, id int64) (CardVersion, error) {
 	var (
 		v      CardVersion
@@ -30,12 +29,23 @@ func (s *Store) PublicClaimVersion(ctx context.Context, id int64) (CardVersion, 
 	// A prepared-statement session: GORM keeps the statement per database
 	// handle, so the hot path skips parsing and planning the query.
 	db := s.r.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
-	err := db.Raw(`SELECT c.version, c.status, COALESCE(r.revision, 0) FROM claims c
-		LEFT JOIN ratings r ON r.key = c.rating_key WHERE c.id = ?`, id).Row().Scan(&v.Claim, &status, &v.Rating)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !factcheck.Status(status).Public() {
+	// Rows, not Row: when preparing fails (the database is down), GORM's
+	// prepared-statement Row is an empty sql.Row whose Scan panics.
+	rows, err := db.Raw(`SELECT c.version, c.status, COALESCE(r.revision, 0) FROM claims c
+		LEFT JOIN ratings r ON r.key = c.rating_key WHERE c.id = ?`, id).Rows()
+	if err != nil {
+		return CardVersion{}, markUnavailable(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return CardVersion{}, markUnavailable(err)
+		}
 		return CardVersion{}, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
-	} else if err != nil {
-		return CardVersion{}, err
+	} else if err := rows.Scan(&v.Claim, &status, &v.Rating); err != nil {
+		return CardVersion{}, markUnavailable(err)
+	} else if !factcheck.Status(status).Public() {
+		return CardVersion{}, factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
 	}
 	return v, nil
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +30,9 @@ var migrations = []migration{
 	{4, "newest-first listing index", migrateListingIndex},
 	{5, "rating revisions", migrateRatingRevisions},
 	{6, "rating and tag filter indexes", migrateFilterIndexes},
+	{7, "claim slug index", migrateSlugIndex},
+	{8, "readiness heartbeat", migrateHeartbeat},
+	{9, "user deactivation", migrateDeactivation},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -40,51 +45,81 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
+// schemaLockKey is the PostgreSQL advisory lock that serializes schema
+// changes and the first-admin bootstrap between nodes starting together.
+const schemaLockKey = 727274
+
 // Migrate applies pending migrations up to target (0 means all), each in its
-// own transaction. On PostgreSQL an advisory lock keeps nodes that start
-// together from migrating twice.
+// own transaction, and refuses a database whose schema is newer than this
+// binary. Nodes that start together on one database take turns:
+//
+//   - PostgreSQL: one connection takes a session advisory lock before its
+//     first statement (even CREATE TABLE IF NOT EXISTS schema_migrations,
+//     which races in pg_type when two sessions run it at once) and runs
+//     every migration on that same connection, so the lock covers them all.
+//   - SQLite: every transaction begins IMMEDIATE (the writer's _txlock), so
+//     each migration re-reads schema_migrations under the database's write
+//     lock; a second process waits (busy timeout) and then skips it.
 func (s *Store) Migrate(ctx context.Context, target int) error {
-	db := s.w.WithContext(ctx)
-	if err := db.Exec(expand(s.dialect, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {{time}} NOT NULL)`)).Error; err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if s.dialect == Postgres {
-		conn, err := s.w.DB()
-		if err != nil {
-			return err
+	return s.withSchemaLock(ctx, func(db *gorm.DB) error {
+		if err := db.Exec(expand(s.dialect, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {{time}} NOT NULL)`)).Error; err != nil {
+			return fmt.Errorf("migrate: %w", err)
 		}
-		c, err := conn.Conn(ctx)
-		if err != nil {
-			return err
+		var have int
+		if err := db.Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&have).Error; err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		} else if have > LatestVersion() {
+			return fmt.Errorf("migrate: the database has schema version %d, newer than this claimdesk knows (%d); run a newer claimdesk", have, LatestVersion())
 		}
-		defer c.Close()
-		if _, err := c.ExecContext(ctx, "SELECT pg_advisory_lock(727274)"); err != nil {
-			return fmt.Errorf("migrate lock: %w", err)
-		}
-		defer c.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(727274)")
-	}
-	for _, m := range migrations {
-		if target > 0 && m.version > target {
-			break
-		}
-		err := db.Transaction(func(tx *gorm.DB) error {
-			var n int64
-			if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n).Error; err != nil {
-				return err
-			} else if n > 0 {
-				return nil
+		for _, m := range migrations {
+			if target > 0 && m.version > target {
+				break
+			} else if m.version <= have {
+				continue
 			}
-			if err := m.up(tx, s.dialect); err != nil {
-				return err
+			err := db.Transaction(func(tx *gorm.DB) error {
+				var n int64
+				if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n).Error; err != nil {
+					return err
+				} else if n > 0 {
+					return nil // another process applied it while we waited
+				}
+				if err := m.up(tx, s.dialect); err != nil {
+					return err
+				}
+				return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC()).Error
+			})
+			if err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 			}
-			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC()).Error
-		})
-		if err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 		}
-	}
-	return nil
+		return nil
+	})
+}
+
+// withSchemaLock runs fn on one connection of the writer. On PostgreSQL that
+// connection holds the schema advisory lock for the whole of fn, taken
+// before anything else runs on it. If the unlock fails, the connection is
+// discarded rather than returned to the pool still holding the lock.
+func (s *Store) withSchemaLock(ctx context.Context, fn func(db *gorm.DB) error) error {
+	return s.w.WithContext(ctx).Connection(func(db *gorm.DB) error {
+		if s.dialect != Postgres {
+			return fn(db)
+		}
+		conn, ok := db.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("migrate: no dedicated connection for the advisory lock")
+		}
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", schemaLockKey); err != nil {
+			return fmt.Errorf("migrate: take the schema lock: %w", markUnavailable(err))
+		}
+		err := fn(db)
+		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", schemaLockKey); uerr != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		return err
+	})
 }
 
 // expand replaces dialect placeholders in a DDL statement.
@@ -301,4 +336,26 @@ func migrateFilterIndexes(tx *gorm.DB, d Dialect) error {
 		stmts = append(stmts, `CREATE INDEX claims_tags ON claims USING GIN ((tags::jsonb) jsonb_path_ops)`)
 	}
 	return execAll(tx, d, stmts...)
+}
+
+// migrateSlugIndex lets a new claim find out in one index probe whether its
+// slug is taken (see uniqueSlug), and ClaimBySlug answer without a scan.
+// Not unique: databases from before it may hold duplicates.
+func migrateSlugIndex(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d, `CREATE INDEX claims_slug ON claims(slug)`)
+}
+
+// migrateHeartbeat adds the one-row table that CheckWritable writes to, so
+// readiness proves a real write rather than a read.
+func migrateHeartbeat(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, beat_at {{time}} NOT NULL)`,
+		`INSERT INTO heartbeat (id, beat_at) VALUES (1, CURRENT_TIMESTAMP)`,
+	)
+}
+
+// migrateDeactivation lets admins switch accounts off without deleting
+// them (their claims and revisions keep their author).
+func migrateDeactivation(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d, `ALTER TABLE users ADD COLUMN deactivated_at {{time}}`)
 }

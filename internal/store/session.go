@@ -60,14 +60,15 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	return token, err
 }
 
-// SessionUser returns the user of a live session, or EUNAUTHORIZED.
+// SessionUser returns the user of a live session, or EUNAUTHORIZED (also
+// when the user has been deactivated).
 func (s *Store) SessionUser(ctx context.Context, token string) (*factcheck.User, error) {
 	if token == "" {
 		return nil, factcheck.Errorf(factcheck.EUNAUTHORIZED, "Log in first.")
 	}
 	var u factcheck.User
 	err := s.r.WithContext(ctx).Joins("JOIN sessions ON sessions.user_id = users.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), s.now()).
+		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND users.deactivated_at IS NULL", hashToken(token), s.now()).
 		First(&u).Error
 	if err == gorm.ErrRecordNotFound {
 		return nil, factcheck.Errorf(factcheck.EUNAUTHORIZED, "Your session has ended. Log in again.")
@@ -87,11 +88,12 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string) (
 	return token, err
 }
 
-// TokenUser returns the user a live (unrevoked) API token belongs to, or EUNAUTHORIZED.
+// TokenUser returns the active user a live (unrevoked) API token belongs
+// to, or EUNAUTHORIZED.
 func (s *Store) TokenUser(ctx context.Context, token string) (*factcheck.User, error) {
 	var u factcheck.User
 	err := s.r.WithContext(ctx).Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
-		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL", hashToken(token)).
+		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND users.deactivated_at IS NULL", hashToken(token)).
 		First(&u).Error
 	if err == gorm.ErrRecordNotFound {
 		return nil, factcheck.Errorf(factcheck.EUNAUTHORIZED, "The API token is unknown or revoked.")

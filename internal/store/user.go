@@ -31,7 +31,62 @@ func (s *Store) CreateUser(ctx context.Context, u *factcheck.User, password stri
 		return err
 	}
 	u.PasswordHash = string(hash)
-	return wrap(s.w.WithContext(ctx).Create(u).Error, "A user with this email")
+	u.DeactivatedAt = nil
+	// deactivated_at is left to its default so that databases migrated
+	// only part way (upgrade tests) can still take users.
+	return wrap(s.w.WithContext(ctx).Omit("DeactivatedAt").Create(u).Error, "A user with this email")
+}
+
+// DefaultAdminEmail is the first admin's email when none is configured.
+const DefaultAdminEmail = "admin@claimdesk.example"
+
+// BootstrapAdmin creates the first admin (name "Admin") of a database that
+// has no users yet, and reports whether it did. When the database already
+// has users, or another node created them while this one waited, it
+// returns false and no error: several nodes may start together on an empty
+// database, and exactly one of them creates the admin. The count and the
+// insert run in one transaction under the write lock: on PostgreSQL the
+// schema advisory lock (pg_advisory_xact_lock, the lock migrations take),
+// on SQLite the IMMEDIATE transaction's lock on the database file. An
+// empty email means DefaultAdminEmail. It returns EINVALID for a bad email
+// or a weak password.
+func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
+	if n, err := s.CountUsers(ctx); err != nil || n > 0 {
+		return false, err // the usual start: no need to hash a password
+	}
+	if email == "" {
+		email = DefaultAdminEmail
+	}
+	u := &factcheck.User{Email: email, Name: "Admin", Role: factcheck.RoleAdmin}
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return false, err
+	} else if err := factcheck.ValidatePassword(password); err != nil {
+		return false, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost) // before the lock: it takes ~0.1 s
+	if err != nil {
+		return false, err
+	}
+	u.PasswordHash = string(hash)
+	created := false
+	err = s.w.WithContext(ctx).Transaction(func(tx *gormDB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", schemaLockKey).Error; err != nil {
+				return err
+			}
+		}
+		var n int64
+		if err := tx.Model(&factcheck.User{}).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		if err := tx.Omit("DeactivatedAt").Create(u).Error; err != nil {
+			return wrap(err, "A user with this email")
+		}
+		created = true
+		return nil
+	})
+	return created, err
 }
 
 // SetPassword replaces a user's password and ends all of their sessions.
@@ -82,8 +137,9 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// Authenticate returns the user whose email and password match, or
-// EUNAUTHORIZED with the same message whichever of the two was wrong.
+// Authenticate returns the active user whose email and password match, or
+// EUNAUTHORIZED with the same message whichever of the two was wrong (and
+// a message of its own for a deactivated account with the right password).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*factcheck.User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	hash := dummyHash
@@ -94,6 +150,8 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*fact
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
 		return nil, factcheck.Errorf(factcheck.EUNAUTHORIZED, "Email or password is wrong.")
+	} else if !u.Active() {
+		return nil, factcheck.Errorf(factcheck.EUNAUTHORIZED, "This account has been deactivated. Ask an admin to reactivate it.")
 	}
 	return u, nil
 }
@@ -137,5 +195,41 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role factcheck.Role) 
 			return factcheck.Errorf(factcheck.ENOTFOUND, "User not found.")
 		}
 		return tx.Where("user_id = ?", userID).Delete(&session{}).Error
+	})
+}
+
+// SetActive deactivates (active false) or reactivates a user. Deactivation
+// stamps deactivated_at, deletes every session of the user and revokes
+// every API token in the same transaction, so nothing the user holds works
+// from the next request on (tokens stay revoked after a reactivation). It
+// returns ENOTFOUND for an unknown user and EINVALID when it would leave no
+// active admin. Changing nothing (already in that state) is not an error.
+func (s *Store) SetActive(ctx context.Context, userID int64, active bool) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gormDB) error {
+		var u factcheck.User
+		if err := tx.First(&u, userID).Error; err != nil {
+			return wrap(err, "User")
+		}
+		if active {
+			return tx.Model(&factcheck.User{}).Where("id = ?", userID).Updates(map[string]any{"deactivated_at": nil, "updated_at": s.now()}).Error
+		}
+		if u.Role == factcheck.RoleAdmin && u.Active() {
+			var admins int64
+			if err := tx.Model(&factcheck.User{}).Where("role = ? AND deactivated_at IS NULL AND id <> ?", factcheck.RoleAdmin, userID).Count(&admins).Error; err != nil {
+				return err
+			} else if admins == 0 {
+				return factcheck.FieldError("active", "%s is the only active admin; make someone else admin first.", u.Email)
+			}
+		}
+		now := s.now()
+		if u.Active() {
+			if err := tx.Model(&factcheck.User{}).Where("id = ?", userID).Updates(map[string]any{"deactivated_at": now, "updated_at": now}).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&session{}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error
 	})
 }

@@ -70,6 +70,16 @@ func NewPostgresSchema(tb testing.TB) string {
 	return u.String()
 }
 
+// withDatabase returns base with its database name replaced.
+func withDatabase(tb testing.TB, base, name string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
 // Config returns a store configuration for a fresh database of the given
 // dialect ("sqlite" or "postgres").
 func Config(tb testing.TB, dialect string) store.Config {
