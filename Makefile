@@ -65,7 +65,7 @@ bench: $(HTMX) generate
 	go run -tags $(TAGS) ./internal/web/embedbench -c 32 $(EMBEDBENCH_FLAGS)
 
 eval:
-	go run ./internal/spot/eval
+	go run ./cmd/spoteval
 
 fmt: generate
 	gofmt -w $$(git ls-files '*.go')

@@ -12,6 +12,6 @@
 //
 // The scorer is a hand-weighted logistic model whose weights and Threshold
 // were chosen on the labelled data under testdata/eval; run
-// `go run ./internal/spot/eval` from the repository root to reproduce the
+// `go run ./cmd/spoteval` from the repository root to reproduce the
 // figures quoted in the comments.
 package spot

@@ -15,7 +15,7 @@ import (
 // pick weights or this value) by sweeping thresholds from 0.05 to 0.95 in steps of 0.05
 // and keeping the one with the best F1 of "flagged" against "label >= 1"
 // among those that keep label-2 recall >= 0.90. Reproduce it with
-// `go run ./internal/spot/eval -sweep`; it printed:
+// `go run ./cmd/spoteval -sweep`; it printed:
 //
 //	threshold  precision  recall(>=1)  recall(2)  F1
 //	     0.20      0.845        0.994      1.000  0.913

@@ -6,9 +6,9 @@
 //
 // Run it from anywhere inside the repository:
 //
-//	go run ./internal/spot/eval            # the report
-//	go run ./internal/spot/eval -sweep     # threshold sweep on training data
-//	go run ./internal/spot/eval -v own-train  # list disagreements of a corpus
+//	go run ./cmd/spoteval            # the report
+//	go run ./cmd/spoteval -sweep     # threshold sweep on training data
+//	go run ./cmd/spoteval -v own-train  # list disagreements of a corpus
 //
 // Corpora: "shared" are the articles in shared/articles beside the
 // repository (found by walking up from the working directory; override with
