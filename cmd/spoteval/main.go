@@ -25,6 +25,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -33,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,9 +140,9 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 		return fmt.Errorf("no corpus %q", verbose)
 	}
 
-	fmt.Fprintf(w, "claim spotter evaluation (Threshold %.2f)\n\n", spot.Threshold)
-	fmt.Fprintf(w, "%-22s %5s %5s | %6s %6s %6s | %7s %9s %9s %9s %6s\n",
-		"corpus", "docs", "gold", "bnd-P", "bnd-R", "bnd-F1", "flagged", "precision", "recall-2", "recall>=1", "F1")
+	fmt.Fprintf(w, "claim spotter evaluation (Threshold %.2f)\n\n", spot.DefaultThreshold())
+	fmt.Fprintf(w, "%-22s %5s %5s | %6s %6s %6s | %7s %9s %9s %9s %6s %6s\n",
+		"corpus", "docs", "gold", "bnd-P", "bnd-R", "bnd-F1", "flagged", "precision", "recall-2", "recall>=1", "F1", "AP-2")
 	var all []doc
 	for _, c := range corpora {
 		label := c.label
@@ -158,7 +160,7 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 		printRow(w, label, c.docs)
 		all = append(all, c.docs...)
 	}
-	m := measure(all, spot.Threshold, nil)
+	m := measure(all, spot.DefaultThreshold(), nil)
 	printRow(w, "overall", all)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "bnd-*: exact-span match of predicted against gold sentences.")
@@ -266,6 +268,37 @@ type metrics struct {
 	flagged, flaggedOK  int // predicted flagged; of which gold label >= 1
 	label2, label2Hit   int // gold label 2; of which flagged
 	label12, label12Hit int // gold label >= 1; of which flagged
+	ranked              []rankedGold
+}
+
+// rankedGold is a gold sentence with the score of its best-overlapping
+// predicted sentence, for average precision.
+type rankedGold struct {
+	score float64
+	label int
+}
+
+// ap is the average precision of clear claims (label 2) when every gold
+// sentence is ranked by its score, ties broken in document order; label 1
+// counts as not a clear claim.
+func (m metrics) ap() float64 {
+	r := slices.Clone(m.ranked)
+	slices.SortStableFunc(r, func(a, b rankedGold) int { return cmp.Compare(b.score, a.score) })
+	hits, sum := 0, 0.0
+	for i, g := range r {
+		if g.label == 2 {
+			hits++
+			sum += float64(hits) / float64(i+1)
+		}
+	}
+	return ratio2(sum, hits)
+}
+
+func ratio2(a float64, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / float64(b)
 }
 
 func ratio(a, b int) float64 {
@@ -328,6 +361,7 @@ func measure(docs []doc, threshold float64, dis *[]disagreement) metrics {
 		for _, g := range d.gold {
 			s, ok := bestPred(sents, g.start, g.end)
 			hit := ok && s.Score >= threshold
+			m.ranked = append(m.ranked, rankedGold{s.Score, g.label})
 			if g.label == 2 {
 				m.label2++
 				if hit {
@@ -374,10 +408,10 @@ func bestPred(ss []spot.Sentence, start, end int) (spot.Sentence, bool) {
 }
 
 func printRow(w io.Writer, label string, docs []doc) {
-	m := measure(docs, spot.Threshold, nil)
-	fmt.Fprintf(w, "%-22s %5d %5d | %6.3f %6.3f %6.3f | %7d %9.3f %9.3f %9.3f %6.3f\n",
+	m := measure(docs, spot.DefaultThreshold(), nil)
+	fmt.Fprintf(w, "%-22s %5d %5d | %6.3f %6.3f %6.3f | %7d %9.3f %9.3f %9.3f %6.3f %6.3f\n",
 		label, len(docs), m.gold, m.bndP(), m.bndR(), m.bndF1(),
-		m.flagged, m.precision(), m.recall2(), m.recall1(), m.flagF1())
+		m.flagged, m.precision(), m.recall2(), m.recall1(), m.flagF1(), m.ap())
 }
 
 func printSweep(w io.Writer, docs []doc) {
@@ -397,11 +431,11 @@ func printSweep(w io.Writer, docs []doc) {
 
 func printDisagreements(w io.Writer, docs []doc) {
 	var dis []disagreement
-	measure(docs, spot.Threshold, &dis)
+	measure(docs, spot.DefaultThreshold(), &dis)
 	sort.SliceStable(dis, func(i, j int) bool { return dis[i].label > dis[j].label })
 	for _, d := range dis {
 		kind := "missed"
-		if d.sent.Score >= spot.Threshold && d.label == 0 {
+		if d.sent.Score >= spot.DefaultThreshold() && d.label == 0 {
 			kind = "wrongly flagged"
 		}
 		fmt.Fprintf(w, "%s label %d score %.2f %v [%s]\n    %s\n", kind, d.label, d.sent.Score, d.sent.Reasons, d.doc, d.text)

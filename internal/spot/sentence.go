@@ -20,20 +20,28 @@ type Sentence struct {
 }
 
 // Suggest splits text into sentences (see Split) and scores each one (see
-// Score), in document order. Checkworthy is Score >= Threshold. It never
-// fails; text without any sentence yields an empty, non-nil slice.
+// Score), in document order. Checkworthy is Score >= DefaultThreshold().
+// It never fails; text without any sentence yields an empty, non-nil
+// slice.
 func Suggest(text string) []Sentence {
+	return SuggestAt(text, DefaultThreshold())
+}
+
+// SuggestAt is Suggest with another cut-off: Checkworthy is
+// Score >= threshold. Scores and reasons do not depend on it.
+func SuggestAt(text string, threshold float64) []Sentence {
+	m := DefaultModel()
 	spans := Split(text)
 	out := make([]Sentence, len(spans))
 	for i, sp := range spans {
 		s := text[sp.Start:sp.End]
-		score, reasons := Score(s)
+		score, reasons := m.Score(s)
 		out[i] = Sentence{
 			Start:       sp.Start,
 			End:         sp.End,
 			Text:        s,
 			Score:       score,
-			Checkworthy: score >= Threshold,
+			Checkworthy: score >= threshold,
 			Reasons:     reasons,
 		}
 	}

@@ -20,7 +20,7 @@ func TestSuggest(t *testing.T) {
 		if s.Text != wantText[i] || text[s.Start:s.End] != s.Text {
 			t.Errorf("sentence %d = %q at [%d,%d), want %q", i, s.Text, s.Start, s.End, wantText[i])
 		}
-		if s.Checkworthy != wantFlag[i] || s.Checkworthy != (s.Score >= Threshold) {
+		if s.Checkworthy != wantFlag[i] || s.Checkworthy != (s.Score >= DefaultThreshold()) {
 			t.Errorf("sentence %d %q: checkworthy %v (score %.2f), want %v", i, s.Text, s.Checkworthy, s.Score, wantFlag[i])
 		}
 		if s.Reasons == nil {
@@ -108,7 +108,7 @@ func FuzzSplit(f *testing.F) {
 			if s.Start != spans[i].Start || s.End != spans[i].End || text[s.Start:s.End] != s.Text {
 				t.Fatalf("sentence %d %+v does not match span %v", i, s, spans[i])
 			}
-			if s.Score < 0 || s.Score > 1 || s.Reasons == nil || s.Checkworthy != (s.Score >= Threshold) {
+			if s.Score < 0 || s.Score > 1 || s.Reasons == nil || s.Checkworthy != (s.Score >= DefaultThreshold()) {
 				t.Fatalf("sentence %d %+v breaks the score contract", i, s)
 			}
 		}
