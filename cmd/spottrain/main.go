@@ -41,11 +41,11 @@ import (
 // config is what a training run depends on besides the data.
 type config struct {
 	newsWeight float64 // weight of one labelled news sentence against one debate sentence
-	hashBits uint
-	lambda   float64
-	folds    int
-	maxIter  int
-	seed     uint64
+	hashBits   uint
+	lambda     float64
+	folds      int
+	maxIter    int
+	seed       uint64
 }
 
 var defaultConfig = config{newsWeight: 10, hashBits: 18, lambda: 3e-5, folds: 5, maxIter: 300, seed: 13}
