@@ -7,7 +7,7 @@ BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
 
-.PHONY: run build test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
+.PHONY: run build test bench eval train fmt lint generate deps-test pg-start pg-stop clean loadtest
 
 run: build
 	./$(BIN) serve
@@ -66,6 +66,12 @@ bench: $(HTMX) generate
 
 eval:
 	go run ./cmd/spoteval
+
+# Rebuilds internal/spot/model/checkworthy.bin from the public sentences in
+# ../shared/data/checkworthy and prints the dev figures (about a minute).
+train:
+	@test -f ../shared/data/checkworthy/train.tsv || { echo "make train: ../shared/data/checkworthy/train.tsv is missing; the model is trained on the public data in ../shared beside the repository"; exit 2; }
+	go run ./cmd/spottrain
 
 fmt: generate
 	gofmt -w $$(git ls-files '*.go')

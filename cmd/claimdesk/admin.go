@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
-	"claimdesk/internal/spot"
 	"claimdesk/internal/store"
 	"claimdesk/seeds"
 )
@@ -34,31 +32,6 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "seed: added %d articles, %d claims, %d users\n", res.Articles, res.Claims, res.Users)
 	return nil
-}
-
-func runSuggest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("suggest", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	in := stdin
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
-	}
-	body, err := io.ReadAll(io.LimitReader(in, 64<<20))
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(stdout)
-	if err := spot.WriteJSONL(w, spot.Suggest(string(body))); err != nil {
-		return err
-	}
-	return w.Flush()
 }
 
 func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

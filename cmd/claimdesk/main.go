@@ -38,7 +38,7 @@ const usage = `claimdesk — the fact-checking desk
 Usage:
   claimdesk serve [flags]          serve the site, desk and API
   claimdesk seed [flags]           load the demo data from seeds/ (idempotent)
-  claimdesk suggest [FILE|-]       split an article into sentences and score them (JSON Lines)
+  claimdesk suggest [--threshold X] [FILE|-]  split an article into sentences and score them (JSON Lines)
   claimdesk user add --email E --name N --role admin|reviewer|editor   (password on stdin)
   claimdesk token create --email E  print a new API token once
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
