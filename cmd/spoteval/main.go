@@ -67,7 +67,22 @@ func main() {
 	articles := flag.String("articles", "", "directory of the shared articles (default: shared/articles found by walking up from the working directory)")
 	sweep := flag.Bool("sweep", false, "print a threshold sweep on the training corpora")
 	verbose := flag.String("v", "", "print the disagreements of the named corpus")
+	matchOnly := flag.Bool("match", false, "print only the matcher's figures")
+	tune := flag.Bool("match-tune", false, "search the matcher's constants on the public dev sets")
 	flag.Parse()
+	if *tune {
+		cwd, _ := os.Getwd()
+		if err := tuneMatch(os.Stdout, matchDir(cwd)); err != nil {
+			fmt.Fprintln(os.Stderr, "eval:", err)
+			os.Exit(2)
+		}
+		return
+	}
+	if *matchOnly {
+		cwd, _ := os.Getwd()
+		printMatch(os.Stdout, matchDir(cwd))
+		return
+	}
 
 	if err := run(os.Stdout, *articles, *sweep, *verbose); err != nil {
 		var miss goalError
