@@ -79,7 +79,7 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{
 		FieldWeight: [numFields]float64{fieldStatement: 1, fieldQuote: 0.8, fieldSummary: 0.3, fieldTitle: 0.6},
-		K1: 0.6, B: 0.5,
+		K1:          0.6, B: 0.5,
 		NumberBoost: 1.5, NameBoost: 1.3, PairWeight: 0, Coverage: 0, Rerank: 50,
 		Lower: 0.15, Upper: 0.4,
 	}
