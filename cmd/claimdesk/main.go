@@ -39,6 +39,7 @@ Usage:
   claimdesk serve [flags]          serve the site, desk and API
   claimdesk seed [flags]           load the demo data from seeds/ (idempotent)
   claimdesk suggest [--threshold X] [FILE|-]  split an article into sentences and score them (JSON Lines)
+  claimdesk match [--k N] FILE     rank already-checked claims for new ones (JSON in, JSON Lines out)
   claimdesk user add --email E --name N --role admin|reviewer|editor   (password on stdin)
   claimdesk token create --email E  print a new API token once
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSeed(ctx, rest, stdout, stderr)
 	case "suggest":
 		return runSuggest(rest, stdin, stdout, stderr)
+	case "match":
+		return runMatch(rest, stdin, stdout, stderr)
 	case "user":
 		if len(rest) > 0 && rest[0] == "add" {
 			return runUserAdd(ctx, rest[1:], stdin, stdout, stderr)
