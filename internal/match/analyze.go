@@ -28,7 +28,7 @@ const (
 // marked as names, and one pair term for each two neighbouring content
 // words. Links, @handles and the "— Name (@handle) date" trailer of a
 // pasted tweet are dropped; the words of #hashtags are kept.
-func analyze(text string, out []term) []term {
+func analyze(text string, out []term, pairs bool) []term {
 	out = out[:0]
 	prev := ""
 	sentenceStart := true
@@ -80,7 +80,7 @@ func analyze(text string, out []term) []term {
 				continue
 			}
 			out = append(out, t)
-			if prev != "" {
+			if pairs && prev != "" {
 				out = append(out, term{prev + " " + t.s, kindPair})
 			}
 			prev = t.s

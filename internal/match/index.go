@@ -95,7 +95,10 @@ type posting struct {
 type field struct {
 	postings [][]posting // by term id
 	df       []int32     // live documents holding the term, by term id
+	maxTF    []uint16    // the highest frequency the term ever had in one document, by term id
 	length   []uint16    // terms per slot
+	minLen   uint16      // the shortest length ever added
+	maxLen   uint16      // the longest length ever added
 	total    int64       // sum of live lengths
 }
 
@@ -140,7 +143,7 @@ func (x *Index) Add(d Doc) {
 	var lens [numFields]int
 	var buf []term
 	for f, t := range texts {
-		buf = analyze(t, buf)
+		buf = analyze(t, buf, x.p.PairWeight > 0)
 		counts[f] = make(map[string]int, len(buf))
 		for _, tm := range buf {
 			counts[f][tm.s]++
@@ -165,6 +168,10 @@ func (x *Index) Add(d Doc) {
 		n := min(lens[f], math.MaxUint16)
 		fl.length = append(fl.length, uint16(n))
 		fl.total += int64(n)
+		if len(x.ids) == 1 || uint16(n) < fl.minLen {
+			fl.minLen = uint16(n)
+		}
+		fl.maxLen = max(fl.maxLen, uint16(n))
 		// Sorted for a deterministic posting order.
 		keys := make([]string, 0, len(counts[f]))
 		for k := range counts[f] {
@@ -173,8 +180,10 @@ func (x *Index) Add(d Doc) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			id := x.termID(k)
-			fl.postings[id] = append(fl.postings[id], posting{slot, uint16(min(counts[f][k], math.MaxUint16))})
+			tf := uint16(min(counts[f][k], math.MaxUint16))
+			fl.postings[id] = append(fl.postings[id], posting{slot, tf})
 			fl.df[id]++
+			fl.maxTF[id] = max(fl.maxTF[id], tf)
 			used = append(used, uint32(f)<<30|uint32(id))
 		}
 	}
@@ -191,6 +200,7 @@ func (x *Index) termID(s string) int32 {
 	for f := range x.fields {
 		x.fields[f].postings = append(x.fields[f].postings, nil)
 		x.fields[f].df = append(x.fields[f].df, 0)
+		x.fields[f].maxTF = append(x.fields[f].maxTF, 0)
 	}
 	return id
 }
