@@ -107,9 +107,7 @@ func measureMatch(d *matchData, p match.Params) matchFigures {
 	var m matchFigures
 	start := time.Now()
 	x := match.NewIndexParams(p)
-	for _, c := range d.claims {
-		x.Add(c)
-	}
+	x.AddAll(d.claims)
 	m.build = time.Since(start)
 	for _, q := range d.queries {
 		rel := d.qrels[q[0]]

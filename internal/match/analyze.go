@@ -103,8 +103,10 @@ func normalize(raw string, sentenceStart bool) (term, bool) {
 		}
 		return term{n, kindNumber}, true
 	}
-	low := strings.ToLower(raw)
-	low = strings.ReplaceAll(low, "’", "'")
+	low := raw
+	if hasUpperOrCurly(raw) {
+		low = strings.ReplaceAll(strings.ToLower(raw), "’", "'")
+	}
 	if i := strings.IndexByte(low, '\''); i >= 0 {
 		switch low[i:] {
 		case "'s", "'":
@@ -115,7 +117,9 @@ func normalize(raw string, sentenceStart bool) (term, bool) {
 			low = strings.ReplaceAll(low, "'", "")
 		}
 	}
-	low = strings.ReplaceAll(low, ".", "")
+	if strings.IndexByte(low, '.') >= 0 {
+		low = strings.ReplaceAll(low, ".", "")
+	}
 	upper := 0
 	for _, r := range raw {
 		if unicode.IsUpper(r) {
@@ -214,3 +218,14 @@ var stopword = func() map[string]bool {
 	}
 	return m
 }()
+
+// hasUpperOrCurly reports whether s needs lowercasing or has a curly
+// apostrophe; most words need neither, and skipping them saves a copy.
+func hasUpperOrCurly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}

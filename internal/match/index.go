@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -138,49 +139,99 @@ func (x *Index) Len() int {
 
 // Add indexes d, replacing any claim with the same ID.
 func (x *Index) Add(d Doc) {
-	texts := [numFields]string{d.Statement, d.Quote, d.Summary, d.Title}
-	var counts [numFields]map[string]int
-	var lens [numFields]int
-	var buf []term
-	for f, t := range texts {
-		buf = analyze(t, buf, x.p.PairWeight > 0)
-		counts[f] = make(map[string]int, len(buf))
-		for _, tm := range buf {
-			counts[f][tm.s]++
-			if tm.kind != kindPair {
-				lens[f]++
-			}
-		}
-	}
+	pd := x.prepare(d)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if old, ok := x.slotOf[d.ID]; ok {
+	x.insert(&pd)
+}
+
+// AddAll indexes docs as Add does, analyzing them on all CPUs first; it
+// is the fast way to build an index from the published claims at start.
+func (x *Index) AddAll(docs []Doc) {
+	prepared := make([]prepared, len(docs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				prepared[i] = x.prepare(docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i := range prepared {
+		x.insert(&prepared[i])
+	}
+}
+
+// prepared is a Doc analyzed and ready to insert: per field, its distinct
+// terms in sorted order with their counts, and its length.
+type prepared struct {
+	id     int64
+	terms  [numFields][]string
+	counts [numFields][]uint16
+	lens   [numFields]int
+}
+
+func (x *Index) prepare(d Doc) prepared {
+	pd := prepared{id: d.ID}
+	texts := [numFields]string{d.Statement, d.Quote, d.Summary, d.Title}
+	var buf []term
+	var words []string
+	for f, t := range texts {
+		buf = analyze(t, buf, x.p.PairWeight > 0)
+		words = words[:0]
+		for _, tm := range buf {
+			words = append(words, tm.s)
+			if tm.kind != kindPair {
+				pd.lens[f]++
+			}
+		}
+		slices.Sort(words)
+		for i := 0; i < len(words); {
+			j := i + 1
+			for j < len(words) && words[j] == words[i] {
+				j++
+			}
+			pd.terms[f] = append(pd.terms[f], words[i])
+			pd.counts[f] = append(pd.counts[f], uint16(min(j-i, math.MaxUint16)))
+			i = j
+		}
+	}
+	return pd
+}
+
+// insert adds a prepared document. x.mu is held.
+func (x *Index) insert(pd *prepared) {
+	if old, ok := x.slotOf[pd.id]; ok {
 		x.removeSlot(old)
 	}
 	slot := int32(len(x.ids))
-	x.ids = append(x.ids, d.ID)
+	x.ids = append(x.ids, pd.id)
 	x.live = append(x.live, true)
-	x.slotOf[d.ID] = slot
-	var used []uint32
+	x.slotOf[pd.id] = slot
+	n := 0
+	for f := range pd.terms {
+		n += len(pd.terms[f])
+	}
+	used := make([]uint32, 0, n)
 	x.nLive++
 	for f := range x.fields {
 		fl := &x.fields[f]
-		n := min(lens[f], math.MaxUint16)
-		fl.length = append(fl.length, uint16(n))
+		n := uint16(min(pd.lens[f], math.MaxUint16))
+		fl.length = append(fl.length, n)
 		fl.total += int64(n)
-		if len(x.ids) == 1 || uint16(n) < fl.minLen {
-			fl.minLen = uint16(n)
+		if len(x.ids) == 1 || n < fl.minLen {
+			fl.minLen = n
 		}
-		fl.maxLen = max(fl.maxLen, uint16(n))
-		// Sorted for a deterministic posting order.
-		keys := make([]string, 0, len(counts[f]))
-		for k := range counts[f] {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		fl.maxLen = max(fl.maxLen, n)
+		for i, k := range pd.terms[f] {
 			id := x.termID(k)
-			tf := uint16(min(counts[f][k], math.MaxUint16))
+			tf := pd.counts[f][i]
 			fl.postings[id] = append(fl.postings[id], posting{slot, tf})
 			fl.df[id]++
 			fl.maxTF[id] = max(fl.maxTF[id], tf)
