@@ -33,18 +33,19 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestWriteJSONL(t *testing.T) {
+	who := "Ana Ruiz"
 	sents := []Sentence{
-		{Start: 0, End: 12, Text: "A <b> & \"c\"", Score: 0.8349, Checkworthy: true, Reasons: []string{"number", "attribution"}},
-		{Start: 13, End: 20, Text: "Heading", Score: 0.011, Reasons: nil},
-		{Start: 21, End: 24, Text: "x\xffy", Score: 1},
+		{Start: 0, End: 12, Text: "A <b> & \"c\"", Score: 0.8349, Checkworthy: true, Reasons: []string{"number", "attribution"}, Claimant: &who, ClaimStart: 9, ClaimEnd: 10},
+		{Start: 13, End: 20, Text: "Heading", Score: 0.011, Reasons: nil, ClaimStart: 13, ClaimEnd: 20},
+		{Start: 21, End: 24, Text: "x\xffy", Score: 1, ClaimStart: 21, ClaimEnd: 24},
 	}
 	var buf bytes.Buffer
 	if err := WriteJSONL(&buf, sents); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"start":0,"end":12,"text":"A <b> & \"c\"","score":0.83,"checkworthy":true,"reasons":["number","attribution"]}
-{"start":13,"end":20,"text":"Heading","score":0.01,"checkworthy":false,"reasons":[]}
-{"start":21,"end":24,"text":"x\ufffdy","score":1,"checkworthy":false,"reasons":[]}
+	want := `{"start":0,"end":12,"text":"A <b> & \"c\"","score":0.83,"checkworthy":true,"reasons":["number","attribution"],"claimant":"Ana Ruiz","claim_start":9,"claim_end":10}
+{"start":13,"end":20,"text":"Heading","score":0.01,"checkworthy":false,"reasons":[],"claimant":null,"claim_start":13,"claim_end":20}
+{"start":21,"end":24,"text":"x\ufffdy","score":1,"checkworthy":false,"reasons":[],"claimant":null,"claim_start":21,"claim_end":24}
 `
 	if buf.String() != want {
 		t.Errorf("WriteJSONL wrote\n%s\nwant\n%s", buf.String(), want)
@@ -107,6 +108,9 @@ func FuzzSplit(f *testing.F) {
 		for i, s := range sents {
 			if s.Start != spans[i].Start || s.End != spans[i].End || text[s.Start:s.End] != s.Text {
 				t.Fatalf("sentence %d %+v does not match span %v", i, s, spans[i])
+			}
+			if s.ClaimStart < s.Start || s.ClaimEnd > s.End || s.ClaimStart > s.ClaimEnd {
+				t.Fatalf("sentence %d %+v: claim span outside the sentence", i, s)
 			}
 			if s.Score < 0 || s.Score > 1 || s.Reasons == nil || s.Checkworthy != (s.Score >= DefaultThreshold()) {
 				t.Fatalf("sentence %d %+v breaks the score contract", i, s)
