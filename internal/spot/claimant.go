@@ -99,10 +99,15 @@ func Attribute(text string, spans []Span) []Attribution {
 	for i, sp := range spans {
 		a := attributeOne(text, sp.Start, sp.End)
 		if a.Claimant != nil {
-			if pronounSubject[strings.ToLower(*a.Claimant)] {
+			if p := strings.ToLower(*a.Claimant); pronounSubject[p] {
+				// "He" and "she" are people: the last claimant if it is a
+				// name, else the first name in the sentence before.
+				person := p == "he" || p == "she"
 				a.Claimant = last
-				if a.Claimant == nil {
-					a.Claimant = nameIn(text, spans, i)
+				if a.Claimant == nil || person && !isName(*a.Claimant) {
+					if n := nameIn(text, spans, i); n != nil {
+						a.Claimant = n
+					}
 				}
 			}
 		} else if a.quote && quoting != nil {
@@ -120,22 +125,24 @@ func Attribute(text string, spans []Span) []Attribution {
 	return out
 }
 
-// nameIn returns the last run of capitalized words naming someone in the
-// sentence before spans[i], for a pronoun with no claimant before it.
+// nameIn returns the first run of two or more capitalized words in the
+// sentence before spans[i] (most often its subject), for a pronoun with
+// no named claimant before it.
 func nameIn(text string, spans []Span, i int) *string {
 	if i == 0 {
 		return nil
 	}
 	ws := words(text, spans[i-1].Start, spans[i-1].End)
-	for j := len(ws) - 1; j > 0; j-- {
-		if ws[j].cap && ws[j-1].cap && !notEntity[ws[j-1].low] {
-			k := j - 1
-			for k > 0 && ws[k-1].cap && (!notEntity[ws[k-1].low] || titleAbbrev[strings.TrimSuffix(ws[k-1].w, ".")]) {
-				k--
-			}
-			s := text[ws[k].s:ws[j].e]
-			return &s
+	for k := 0; k+1 < len(ws); k++ {
+		if !ws[k].cap || !ws[k+1].cap || notEntity[ws[k].low] && !titleAbbrev[strings.TrimSuffix(ws[k].w, ".")] {
+			continue
 		}
+		j := k + 1
+		for j+1 < len(ws) && ws[j+1].cap && !ws[j].comma {
+			j++
+		}
+		s := text[ws[k].s:ws[j].e]
+		return &s
 	}
 	return nil
 }
@@ -174,7 +181,7 @@ func attributeOne(text string, s, e int) attribution {
 			k--
 		}
 		if j <= k {
-			claimant(trimSource(text, ws[j:k+1]))
+			claimant(subjectOf(text, ws[j:k+1]))
 		}
 		if i == 0 && k+1 < len(ws) {
 			a.ClaimStart, a.ClaimEnd = ws[k+1].s, claimEnd(text, s, e)
@@ -191,10 +198,34 @@ func attributeOne(text string, s, e int) attribution {
 		if !reportVerb[w.low] || !isAttribution(toTokens(ws), i) && w.low != "said" && w.low != "says" {
 			continue
 		}
+		if i > 0 && (passiveAux[ws[i-1].low] || determiner[ws[i-1].low]) {
+			continue // "have been reported", "were told", "an estimated 57 million"
+		}
+		if (w.low == "added" || w.low == "adds") && !(w.comma || i+1 < len(ws) && ws[i+1].low == "that" || i+1 == len(ws) || i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, w.s))) {
+			continue // "the project added a study area"
+		}
 		// Subject before the verb: back to a comma, a quote or the start.
 		j := i
 		for j > 0 && !ws[j-1].comma && i-j < 9 && !clauseWord[ws[j-1].low] && !quoteBetween(text, ws[j-1].e, ws[j].s) {
+			if ws[j-1].low == "of" && !(ws[j].cap || ws[j].low == "the" && j+1 < i && ws[j+1].cap) {
+				break // "half of the 50,000 a year its agency": no name
+			}
 			j--
+		}
+		// "Dr. Samuel Okafor, who leads the program, said 27 children…":
+		// the subject opens the sentence before an aside in commas.
+		if j == i && i > 0 && ws[i-1].comma && i+1 < len(ws) && !nameFollows(ws, i) && !quoteBetween(text, s, ws[i-1].e) {
+			k := 0
+			for k < i && !ws[k].comma {
+				k++
+			}
+			if k < i-1 && ws[0].cap {
+				j, i = 0, k+1
+				claimant(subjectOf(text, ws[:k+1]))
+				a.ClaimStart, a.ClaimEnd = claimAfter(text, ws, indexOfVerb(ws, w), e), claimEnd(text, s, e)
+				a.setQuote(text, qs, qe, ok)
+				return a
+			}
 		}
 		if j < i && !(j > 0 && ws[j-1].low == "that") {
 			subj := subjectOf(text, ws[j:i])
@@ -216,7 +247,7 @@ func attributeOne(text string, s, e int) attribution {
 			return a
 		}
 		// Subject after the verb: "…,” said Karin Edel of the institute.
-		if i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, ws[i].s)) && i+1 < len(ws) {
+		if i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, ws[i].s)) && i+1 < len(ws) && (nameFollows(ws, i) || len(ws)-i <= 9) {
 			k := i + 1
 			for k < len(ws) && !ws[k-1].comma && k-i <= 10 {
 				k++
@@ -249,6 +280,45 @@ func (a *attribution) setQuote(text string, qs, qe int, ok bool) {
 	a.quote = true
 }
 
+// subjectTail holds words between a subject and its reporting verb.
+var subjectTail = set("also", "later", "has", "have", "had", "previously", "repeatedly", "already",
+	"herself", "himself", "itself", "themselves", "again", "once", "publicly", "privately")
+
+// passiveAux holds words before a participle that make it passive or
+// perfect, not a report: "have been reported", "were told".
+var passiveAux = set("been", "be", "being", "was", "were", "is", "are", "get", "got")
+
+// determiner holds words before which a participle is an adjective: "an
+// estimated 57 million".
+var determiner = set("a", "an", "the", "its", "their", "this", "that")
+
+// nameFollows reports a capitalized name within the three words after
+// the verb at i: "said lead author Dr. Ingrid Solberg", "said Ana".
+func nameFollows(ws []word, i int) bool {
+	if ws[i].comma {
+		return false // "stated, Landmines create…": a sentence starts
+	}
+	for k := i + 1; k < len(ws) && k <= i+3; k++ {
+		if ws[k].cap && !monthOrDay[ws[k].low] {
+			return true
+		}
+		if ws[k].comma {
+			return false
+		}
+	}
+	return false
+}
+
+// indexOfVerb returns the index of w in ws.
+func indexOfVerb(ws []word, w word) int {
+	for i := range ws {
+		if ws[i].s == w.s {
+			return i
+		}
+	}
+	return len(ws) - 1
+}
+
 // clauseWord holds words that start a new clause before a subject.
 var clauseWord = set("and", "but", "while", "as", "because", "although", "after", "when", "where", "which", "who")
 
@@ -262,8 +332,9 @@ func subjectOf(text string, ws []word) string {
 	if len(ws) == 0 {
 		return ""
 	}
-	// Trailing time phrases: "the ministry on Tuesday said".
-	for len(ws) > 1 && (monthOrDay[ws[len(ws)-1].low] || ws[len(ws)-1].low == "also" || ws[len(ws)-1].low == "later") {
+	// Trailing auxiliaries and time phrases: "Putin has warned", "the
+	// ministry on Tuesday said".
+	for len(ws) > 1 && (monthOrDay[ws[len(ws)-1].low] || subjectTail[ws[len(ws)-1].low]) {
 		ws = ws[:len(ws)-1]
 		if n := len(ws); n > 1 && (ws[n-1].low == "on" || ws[n-1].low == "last") {
 			ws = ws[:n-1]
@@ -280,17 +351,13 @@ func subjectOf(text string, ws []word) string {
 		// A run of two or more capitals names someone, unless a common
 		// noun follows it as its head ("Two U.S. officials").
 		if j > i && (j+1 == len(ws) || ws[j].comma || ws[j+1].low == "of" || ws[j+1].low == "and") {
+			if i > 0 && ws[i-1].low == "the" {
+				i-- // "the Interior Ministry"
+			}
 			return text[ws[i].s:ws[j].e]
 		}
 		i = j
 	}
-	return text[ws[0].s:ws[len(ws)-1].e]
-}
-
-// trimSource returns the source after "according to": "the Labor
-// Department" of "the Labor Department's latest figures" stays whole;
-// it is as written.
-func trimSource(text string, ws []word) string {
 	return text[ws[0].s:ws[len(ws)-1].e]
 }
 
@@ -390,4 +457,16 @@ func toTokens(ws []word) []token {
 		t[i] = token{raw: w.w, low: strings.TrimSuffix(w.low, "'s"), cap: w.cap}
 	}
 	return t
+}
+
+// isName reports a claimant that names a person or body with capitals
+// ("Ana Ruiz", "the Pentagon"), not a description ("officials").
+func isName(c string) bool {
+	caps := 0
+	for _, f := range strings.Fields(c) {
+		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return caps >= 2 || caps == 1 && !strings.HasPrefix(c, strings.Fields(c)[0]+" ") && len(strings.Fields(c)) == 1
 }

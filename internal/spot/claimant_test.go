@@ -90,3 +90,29 @@ func TestAttribute(t *testing.T) {
 	}
 	t.Logf("claimant and span right on %d of %d pattern cases", right, len(cases))
 }
+
+// TestAttributeMore covers the shapes news takes around those patterns.
+func TestAttributeMore(t *testing.T) {
+	cases := []struct{ text, claimant string }{
+		{"Dr. Samuel Okafor, who leads the program, said 27 children had been admitted.", "Dr. Samuel Okafor"},
+		{"No deaths have been reported.", ""},
+		{"Dementia affects an estimated 57 million people worldwide.", ""},
+		{"Governor Hannah Brandt has said that the bank should wait.", "Governor Hannah Brandt"},
+		{"“Small stores were told to sign,” said attorney Miriam Castellanos of Castellanos & Reed.", "Miriam Castellanos"},
+		{"The risk fell up to 9,800 steps, after which there was no benefit, said lead author Dr. Ingrid Solberg.", "Dr. Ingrid Solberg"},
+		{"“We want a timetable,” said a spokesman for the Harlow Taxpayers' Alliance.", "the Harlow Taxpayers' Alliance"},
+		{"The $4.2 million project added a study area and a makerspace.", ""},
+		{"Leila Haddad won the runoff on Sunday, the commission said. “Harlow chose change,” she told supporters.", "Leila Haddad"},
+	}
+	for _, tc := range cases {
+		attrs := Attribute(tc.text, Split(tc.text))
+		a := attrs[len(attrs)-1]
+		got := ""
+		if a.Claimant != nil {
+			got = *a.Claimant
+		}
+		if got != tc.claimant {
+			t.Errorf("%q: claimant %q, want %q", tc.text, got, tc.claimant)
+		}
+	}
+}
