@@ -90,6 +90,9 @@ func FuzzSplit(f *testing.F) {
 	for _, tc := range splitCases {
 		f.Add(tc.in)
 	}
+	for _, tc := range hardCases {
+		f.Add(tc.in)
+	}
 	for _, s := range []string{
 		"â€", "â€¦", "x.â€", ". . .", "..", "?!", "“", "”", "[1]", "a.\n",
 		"\r", "\r\n\r\n", "\xc3", "\xe2\x80", ".\xe2\x80", "U.S.", "Dr.", "I.",
