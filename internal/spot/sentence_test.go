@@ -157,3 +157,33 @@ func BenchmarkSplit1MB(b *testing.B) {
 		Split(text)
 	}
 }
+
+// BenchmarkSuggest5000Words is the desk's intake of a 5,000-word article
+// (about 250 sentences): split, score and attribute every sentence.
+func BenchmarkSuggest5000Words(b *testing.B) {
+	text := benchArticle(32 << 10) // ~5,000 words
+	DefaultModel()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Suggest(text)
+	}
+}
+
+// BenchmarkScore250 scores 250 sentences with the model, without the
+// splitter.
+func BenchmarkScore250(b *testing.B) {
+	text := benchArticle(32 << 10)
+	spans := Split(text)
+	for len(spans) < 250 {
+		spans = append(spans, spans...)
+	}
+	spans = spans[:250]
+	m := DefaultModel()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, sp := range spans {
+			m.Score(text[sp.Start:sp.End])
+		}
+	}
+}
