@@ -93,15 +93,15 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 		}
 	}
 	nc := len(out)
-	var fam [numFamilies]map[uint32]float32
-	for i := range fam {
-		fam[i] = make(map[uint32]float32, len(c.toks)*4)
-	}
+	// Each family's buckets, counted by sorting: no maps, and a fixed
+	// order whatever the input.
+	var fam [numFamilies][]uint32
 	add := func(f int, h uint32) {
-		fam[f][uint32(NumCues)+h&mask]++
+		fam[f] = append(fam[f], uint32(NumCues)+h&mask)
 	}
 	prev := "<s>"
 	var buf []byte
+	var runes []rune
 	for _, t := range c.toks {
 		w := wordForm(t)
 		add(famWord, hashString(famWord, w))
@@ -111,7 +111,7 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 		buf = append(buf[:0], ' ')
 		buf = append(buf, w...)
 		buf = append(buf, ' ')
-		runes := []rune(string(buf))
+		runes = append(runes[:0], []rune(string(buf))...)
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(runes); i++ {
 				add(famChar, hashString(famChar+n*7, string(runes[i:i+n])))
@@ -119,23 +119,34 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 		}
 	}
 	add(famBigram, hashPair(prev, "</s>"))
-	for f, m := range fam {
+	for f, hs := range fam {
+		slices.Sort(hs)
 		var norm float64
-		for _, v := range m {
-			lv := 1 + math.Log(float64(v))
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j] == hs[i] {
+				j++
+			}
+			lv := 1 + math.Log(float64(j-i))
 			norm += lv * lv
+			i = j
 		}
 		if norm == 0 {
 			continue
 		}
 		scale := float64(familyWeight[f]) / math.Sqrt(norm)
-		for k, v := range m {
-			out = append(out, Feature{k, float32((1 + math.Log(float64(v))) * scale)})
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j] == hs[i] {
+				j++
+			}
+			out = append(out, Feature{hs[i], float32((1 + math.Log(float64(j-i))) * scale)})
+			i = j
 		}
 	}
 	// Families may collide on a bucket: merge, then sort for determinism.
 	h := out[nc:]
-	slices.SortFunc(h, func(a, b Feature) int { return int(a.Index) - int(b.Index) })
+	slices.SortStableFunc(h, func(a, b Feature) int { return int(a.Index) - int(b.Index) })
 	j := 0
 	for i := range h {
 		if j > 0 && h[j-1].Index == h[i].Index {
