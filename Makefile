@@ -13,7 +13,7 @@ GO_TEST := go test -tags $(TAGS) -count=1
 # apt waits up to 5 minutes for another apt or dpkg to let go of its lock.
 APT     := apt-get -o DPkg::Lock::Timeout=300
 
-.PHONY: run build check test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
+.PHONY: run build check test bench eval train fmt lint generate deps-test pg-start pg-stop clean loadtest
 
 run: build
 	./$(BIN) serve
@@ -77,7 +77,13 @@ bench: $(HTMX) generate
 	go run -tags $(TAGS) ./cmd/embedbench -c 32 $(EMBEDBENCH_FLAGS)
 
 eval:
-	go run ./internal/spot/eval
+	go run -tags $(TAGS) ./cmd/spoteval
+
+# Rebuilds internal/spot/model/checkworthy.bin from the public sentences in
+# ../shared/data/checkworthy and prints the dev figures (about a minute).
+train:
+	@test -f ../shared/data/checkworthy/train.tsv || { echo "make train: ../shared/data/checkworthy/train.tsv is missing; the model is trained on the public data in ../shared beside the repository"; exit 2; }
+	go run -tags $(TAGS) ./cmd/spottrain
 
 fmt: generate
 	gofmt -w $$(git ls-files -co --exclude-standard '*.go')
