@@ -23,7 +23,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"claimdesk/internal/factcheck"
 	"claimdesk/internal/fetch"
 	"claimdesk/internal/httpcache"
 	"claimdesk/internal/shareimage"
@@ -45,10 +44,12 @@ type Config struct {
 	RequireOtherReviewer bool
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
-	// VersionTTL lets one read of a claim's version answer requests for
-	// its card, share image and page for this long (0: read on every
-	// request). A correction then reaches this node's readers within the TTL.
+	// VersionTTL lets one read of the public version answer requests for
+	// this long (0: read on every request). A correction then reaches this
+	// node's readers within the TTL.
 	VersionTTL time.Duration
+	// CacheBytes bounds the memory of rendered public responses (0: 64 MB).
+	CacheBytes int
 	// FetchPrivate lets "fetch article from the web" reach loopback and
 	// private addresses (tests; desks checking their own intranet).
 	FetchPrivate bool
@@ -56,13 +57,6 @@ type Config struct {
 	LoginLimit  int
 	LoginWindow time.Duration
 }
-
-// Bounds of the in-memory cache of public renditions (cards, share images
-// and claim pages).
-const (
-	cacheEntries = 4096
-	cacheBytes   = 48 << 20
-)
 
 // Server is the claimdesk HTTP server.
 type Server struct {
@@ -74,13 +68,14 @@ type Server struct {
 	fetcher *fetch.Fetcher
 	now     func() time.Time
 
-	// cache keeps rendered public responses keyed by what they show;
-	// versions reads (and briefly remembers) the claim versions those keys
-	// carry. Both are safe to lose.
-	cache    *httpcache.Cache[renderKey]
-	versions *httpcache.Gate[int64, store.CardVersion]
-	shares   *shareimage.Drawer
-	embedJS  *httpcache.Rendition
+	// cache keeps rendered public responses under the public version they
+	// were rendered at; public reads (and briefly remembers) that version.
+	// Both are safe to lose (see publiccache.go).
+	cache  *httpcache.Cache[pageKey]
+	public *httpcache.Gate[int, int64]
+	latestIndex
+	shares  *shareimage.Drawer
+	embedJS *httpcache.Rendition
 
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
@@ -108,6 +103,9 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = defaultCacheBytes
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if strings.HasPrefix(cfg.BaseURL, "https://") {
 		cfg.SecureCookies = true
@@ -122,12 +120,13 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{echo: echo.New(), store: st, cfg: cfg, log: log, metrics: newMetrics(), now: time.Now,
 		fetcher:   fetch.New(cfg.FetchPrivate),
-		cache:     httpcache.NewCache[renderKey](cacheEntries, cacheBytes),
-		versions:  httpcache.NewGate[int64, store.CardVersion](cfg.VersionTTL, isNotFound),
+		cache:     httpcache.NewCache[pageKey](cacheEntries, cfg.CacheBytes),
+		public:    httpcache.NewGate[int, int64](cfg.VersionTTL, nil),
 		shares:    shares,
 		embedJS:   httpcache.New("text/javascript; charset=utf-8", js, true),
 		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
 	s.embedSecure = embedHeaderSet(s.secure)
+	s.latest = map[pageRef]int64{}
 
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -146,22 +145,18 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// isNotFound reports whether err says the thing asked for does not exist
-// (or is not public): an answer worth remembering, unlike a failure.
-func isNotFound(err error) bool { return factcheck.ErrorCode(err) == factcheck.ENOTFOUND }
-
 // Handler returns the server as an http.Handler, for tests and benchmarks.
 func (s *Server) Handler() http.Handler { return s }
 
-// ServeHTTP answers embed cards that are already in memory directly (see
-// serveEmbedFromMemory) and hands every other request to Echo. HEAD is
+// ServeHTTP answers public responses that are already in memory directly
+// (see serveFromMemory) and hands every other request to Echo. HEAD is
 // answered as GET: net/http sends the headers and drops the body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		r = r.WithContext(context.WithValue(r.Context(), headRequest{}, true))
 		r.Method = http.MethodGet
 	}
-	if s.serveEmbedFromMemory(w, r) {
+	if s.serveFromMemory(w, r) {
 		return
 	}
 	s.echo.ServeHTTP(w, r)
