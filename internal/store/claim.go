@@ -388,7 +388,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 			return err
 		}
 		if before.Public() || c.Status.Public() {
-			if err := bumpPublic(tx); err != nil {
+			if err := s.bumpPublic(tx); err != nil {
 				return err
 			}
 		}

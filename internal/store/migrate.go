@@ -33,7 +33,7 @@ var migrations = []migration{
 	{7, "claim slug index", migrateSlugIndex},
 	{8, "readiness heartbeat", migrateHeartbeat},
 	{9, "user deactivation", migrateDeactivation},
-	{10, "public version", migratePublicState},
+	{publicStateVersion, "public version", migratePublicState},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

@@ -24,7 +24,7 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			if err := tx.Create(r).Error; err != nil {
 				return err
 			}
-			return bumpPublic(tx) // the scale on /ratings grew
+			return s.bumpPublic(tx) // the scale on /ratings grew
 		} else if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 		if err := tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error; err != nil {
 			return err
 		}
-		return bumpPublic(tx)
+		return s.bumpPublic(tx)
 	})
 }
 

@@ -58,6 +58,9 @@ type Store struct {
 	now     func() time.Time
 
 	passwordCost int
+	// publicState says the schema has the public version (migration 10);
+	// only OpenAt's older schemas, built by upgrade tests, lack it.
+	publicState bool
 	// dummyHash is compared against when an email is unknown, so a failed
 	// login takes as long whether or not the account exists; made at the
 	// first such login.
@@ -150,6 +153,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		}
 		return nil, err
 	}
+	s.publicState = target == 0 || target >= publicStateVersion
 	return s, nil
 }
 
