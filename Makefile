@@ -35,7 +35,7 @@ check: lint
 generate:
 	go tool templ generate
 
-# Installs Chromium and PostgreSQL from Debian when missing, starts a
+# Installs Chromium, nginx and PostgreSQL from Debian when missing, starts a
 # throwaway PostgreSQL on 127.0.0.1:55432 and runs the whole suite on both
 # databases, with browser tests in headless Chromium.
 test: $(HTMX) generate deps-test pg-start
@@ -44,10 +44,12 @@ test: $(HTMX) generate deps-test pg-start
 	  $(GO_TEST) -timeout 30m ./... || status=$$?; \
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
+# Chromium for the browser tests, nginx for the proxy tests.
 deps-test:
-	@if ! command -v chromium >/dev/null; then \
-	  echo "installing chromium"; export DEBIAN_FRONTEND=noninteractive; \
-	  $(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core >/dev/null; fi
+	@missing=""; command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
+	  command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	  $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
 
 pg-start:
 	@bash .ci/postgres.sh start > $(PGURL_FILE)

@@ -131,9 +131,11 @@ type ErrorDetailJSON struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// statusJSON answers the health and readiness probes.
+// statusJSON answers the health and readiness probes; Reason says why a
+// node is not ready.
 type statusJSON struct {
 	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 }
 
 func errorJSON(fe *factcheck.Error) ErrorJSON {

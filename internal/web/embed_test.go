@@ -94,7 +94,7 @@ func TestEmbedCard(t *testing.T) {
 			if xfo := resp.Header.Values("X-Frame-Options"); len(xfo) > 0 {
 				t.Errorf("embed sends X-Frame-Options %q", xfo)
 			}
-			if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60, stale-while-revalidate=600" {
+			if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400" {
 				t.Errorf("Cache-Control %q", cc)
 			}
 			etag := resp.Header.Get("ETag")
@@ -333,7 +333,7 @@ func TestCardPNG(t *testing.T) {
 			if st, _, _ := e.get(c, path, "If-None-Match", etag); st != http.StatusNotModified {
 				t.Errorf("card.png revalidate: %d", st)
 			}
-			if resp.Header.Get("Cache-Control") != "public, max-age=60, stale-while-revalidate=600" || resp.Header.Get("Set-Cookie") != "" {
+			if resp.Header.Get("Cache-Control") != "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400" || resp.Header.Get("Set-Cookie") != "" {
 				t.Errorf("card.png headers: %v", resp.Header)
 			}
 			for _, p := range []string{idPath("/claims/", draft.ID, "/card.png"), "/claims/999999/card.png"} {

@@ -13,10 +13,11 @@ import (
 )
 
 // Cache-Control policies of public responses. stale-while-revalidate lets a
-// CDN keep serving while it refetches.
+// CDN keep serving while it refetches, stale-if-error while the desk is
+// down.
 var (
-	cachePublic = httpcache.NewPolicy("public, max-age=60, stale-while-revalidate=600")
-	cacheList   = httpcache.NewPolicy("public, max-age=30, stale-while-revalidate=300")
+	cachePublic = httpcache.NewPolicy("public, max-age=60, stale-while-revalidate=600, stale-if-error=86400")
+	cacheList   = httpcache.NewPolicy("public, max-age=30, stale-while-revalidate=300, stale-if-error=86400")
 	// cacheScript lets browsers and CDNs keep embed.js briefly: it is
 	// loaded from a fixed URL on other sites, so it cannot carry a hash.
 	cacheScript = httpcache.NewPolicy("public, max-age=300, stale-while-revalidate=86400")

@@ -17,7 +17,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -50,6 +52,15 @@ type Config struct {
 	VersionTTL time.Duration
 	// CacheBytes bounds the memory of rendered public responses (0: 64 MB).
 	CacheBytes int
+	// AccessLog says which requests get a log line: AccessLogAll, or
+	// AccessLogSample (the default: every request but one in a hundred
+	// fast, successful public hits), or AccessLogErrors (failures and slow
+	// requests only).
+	AccessLog string
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// (a load balancer, nginx). The client's address is taken from the
+	// header only when the connection comes from one of them.
+	TrustedProxies []netip.Prefix
 	// FetchPrivate lets "fetch article from the web" reach loopback and
 	// private addresses (tests; desks checking their own intranet).
 	FetchPrivate bool
@@ -79,6 +90,10 @@ type Server struct {
 
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
+	// errorLog groups error log lines by kind; sampled counts public hits
+	// for the sampled access log.
+	errorLog errorLog
+	sampled  atomic.Uint64
 	// secure holds the headers every response carries; embedSecure their
 	// embed form (see embedHeaderSet).
 	secure, embedSecure http.Header
@@ -106,6 +121,13 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = defaultCacheBytes
 	}
+	switch cfg.AccessLog {
+	case "":
+		cfg.AccessLog = AccessLogSample
+	case AccessLogAll, AccessLogSample, AccessLogErrors:
+	default:
+		return nil, fmt.Errorf("access log %q: want all, sample or errors", cfg.AccessLog)
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if strings.HasPrefix(cfg.BaseURL, "https://") {
 		cfg.SecureCookies = true
@@ -127,11 +149,12 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
 	s.embedSecure = embedHeaderSet(s.secure)
 	s.latest = map[pageRef]int64{}
+	s.errorLog.interval = 10 * time.Second
 
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID, Generator: s.requestID}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
@@ -139,6 +162,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		s.logger(c).Error("panic", "err", err, "stack", string(stack))
 		return err
 	}}))
+	e.Use(keepRawBody)
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(s.secureHeaders)
 	s.routes()
