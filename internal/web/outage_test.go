@@ -109,7 +109,9 @@ func (d *faultDesk) writeBody(text string) (int, string, http.Header) {
 // wantUnavailable checks a 503 with Retry-After and the unavailable code.
 func wantUnavailable(t *testing.T, what string, status int, body string, h http.Header) {
 	t.Helper()
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	json.Unmarshal([]byte(body), &e)
 	if status != 503 || h.Get("Retry-After") == "" || e.Error.Code != "unavailable" || e.Error.Message == "" {
 		t.Errorf("%s: %d Retry-After %q %s, want 503 unavailable", what, status, h.Get("Retry-After"), body)
