@@ -67,16 +67,17 @@ loadtest: $(HTMX) generate pg-start
 	  -args -loadtest.editors=50 -loadtest.readers=8 -loadtest.duration=60s || status=$$?; \
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
-# Go benchmarks, then wrk against /embed/claims/:id and a bare net/http
-# handler serving the same bytes (127.0.0.1 only), in interleaved rounds:
-# ratio, p99 at 32 connections, 304, gzip and br runs, and RSS. The servers
-# run on CPU 0 and wrk on the others; EMBEDBENCH_FLAGS=-pin=false shares
-# the CPUs, -strict fails on a missed goal.
+# Go benchmarks, then wrk against an embed card, a claim page, the home
+# page, an article page and the feed, each beside a bare net/http handler
+# serving the same bytes (127.0.0.1 only), in interleaved rounds: ratio,
+# server CPU per request, p99 at 32 connections, 304 runs, and RSS. The
+# servers run on CPU 0 and wrk on the others; WEBBENCH_FLAGS=-pin=false
+# shares the CPUs, -strict fails on a missed goal.
 bench: $(HTMX) generate
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 	@command -v wrk >/dev/null || { echo "installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
 	  $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
-	go run -tags $(TAGS) ./cmd/embedbench -c 32 $(EMBEDBENCH_FLAGS)
+	go run -tags $(TAGS) ./cmd/webbench -c 32 $(WEBBENCH_FLAGS)
 
 eval:
 	go run -tags $(TAGS) ./cmd/spoteval
