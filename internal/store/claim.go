@@ -81,7 +81,10 @@ const searchCandidates = 2000
 func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int64, error) {
 	db := s.r.WithContext(ctx)
 	if s.dialect != Postgres {
-		return s.listClaims(db, f)
+		// Prepared statements: the listing's handful of query shapes are
+		// parsed once per connection instead of on every search (about a
+		// tenth of a search's time on SQLite).
+		return s.listClaims(db.Session(&gorm.Session{PrepareStmt: true}), f)
 	}
 	// pgx prepares and caches statements, and after five runs PostgreSQL
 	// may settle on one generic plan per statement; for search that plan

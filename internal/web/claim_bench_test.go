@@ -82,3 +82,22 @@ func BenchmarkClaimPage(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSearchMiss serves home-page searches that are never in the
+// page cache (each request a query string of its own), so every one runs
+// the search and renders: the cost a new query pays.
+func BenchmarkSearchMiss(b *testing.B) {
+	e := newBenchEnv(b)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	words := []string{"mines", "ukraine", "treaty", "biden", "landmines", "countries"}
+	i := 0
+	for b.Loop() {
+		i++
+		resp, err := client.Get(e.url + "/?q=" + words[i%len(words)] + "&n=" + strconv.Itoa(i))
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("search: %v %v", err, resp)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}

@@ -24,10 +24,13 @@ import (
 // keeps is needed by another.
 //
 // The cached middleware renders a response once per key (concurrent
-// misses share one render) and keeps it, gzipped and brotli'd, in the
-// byte-bounded render cache; serveFromMemory answers later requests for
-// the same key before Echo's router and middleware run. Both send the
-// same bytes and headers: what the route's middleware and handler set.
+// misses share one render) and keeps it in the byte-bounded render cache;
+// serveFromMemory answers later requests for the same key before Echo's
+// router and middleware run. Both send the same bytes and headers: what
+// the route's middleware and handler set. A page is compressed (gzip and
+// brotli) the first time it is asked for again by a client that takes
+// them, so a one-off search never pays for compression and a hot page
+// pays once.
 
 // pageRef names a public response independent of the version: the request
 // path and its raw query.
@@ -73,7 +76,9 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		key := pageKey{ref, v}
+		fresh := false
 		r, err := s.cache.GetOrFill(key, func() (*httpcache.Rendition, bool, error) {
+			fresh = true
 			r, keep, err := s.renderForCache(c, next)
 			if keep {
 				s.noteLatest(ref, v)
@@ -83,9 +88,29 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if !fresh {
+			r = s.compressed(key, r, req)
+		}
 		s.writeCached(c, r)
 		return nil
 	}
+}
+
+// compressed returns the rendition to send for req: r itself, or, when a
+// client that takes gzip or brotli asks for a compressible page that has
+// not been compressed yet, its compressed copy, which replaces r in the
+// cache. Clients asking while another request compresses get r.
+func (s *Server) compressed(key pageKey, r *httpcache.Rendition, req *http.Request) *httpcache.Rendition {
+	if !r.WantsCompression(req.Header.Get("Accept-Encoding")) || !compressible(r.ContentType()) {
+		return r
+	}
+	if _, busy := s.compressing.LoadOrStore(key, true); busy {
+		return r
+	}
+	defer s.compressing.Delete(key)
+	c := r.Compress()
+	s.cache.Put(key, c)
+	return c
 }
 
 // writeCached sends a kept rendition as the whole response: its own
@@ -115,10 +140,12 @@ func (s *Server) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
 	if !ok || v.Err != nil {
 		return false
 	}
-	rend, ok := s.cache.Get(pageKey{pageRef{r.URL.Path, r.URL.RawQuery}, v.Version})
+	key := pageKey{pageRef{r.URL.Path, r.URL.RawQuery}, v.Version}
+	rend, ok := s.cache.Get(key)
 	if !ok {
 		return false
 	}
+	rend = s.compressed(key, rend, r)
 	hdr := w.Header()
 	rid := r.Header.Get(echo.HeaderXRequestID)
 	if rid == "" {
@@ -160,7 +187,7 @@ func (s *Server) renderForCache(c echo.Context, next echo.HandlerFunc) (*httpcac
 	for _, k := range []string{"Content-Length", "Etag", "Vary", "Content-Encoding"} {
 		delete(hdr, k)
 	}
-	r := httpcache.NewResponse(rec.status, hdr, rec.body.Bytes(), compressible(hdr.Get("Content-Type")), c.Path())
+	r := httpcache.NewResponse(rec.status, hdr, rec.body.Bytes(), false, c.Path())
 	return r, rec.status < 500 && !cookie, nil
 }
 
@@ -223,8 +250,10 @@ func (r *recorder) Write(b []byte) (int, error) {
 // flushes as it renders.)
 func (r *recorder) Flush() {}
 
-// latestIndex is the state behind noteLatest and staleCopy.
+// latestIndex is the state behind noteLatest and staleCopy, and the keys
+// being compressed.
 type latestIndex struct {
-	latestMu sync.Mutex
-	latest   map[pageRef]int64
+	latestMu    sync.Mutex
+	latest      map[pageRef]int64
+	compressing sync.Map // pageKey → true
 }
