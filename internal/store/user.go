@@ -23,7 +23,7 @@ func (s *Store) CreateUser(ctx context.Context, u *factcheck.User, password stri
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return err
-	} else if err := factcheck.ValidatePassword(password); err != nil {
+	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
@@ -61,7 +61,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (boo
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return false, err
-	} else if err := factcheck.ValidatePassword(password); err != nil {
+	} else if err := factcheck.ValidatePassword(password, u.Email); err != nil {
 		return false, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost) // before the lock: it takes ~0.1 s
@@ -90,8 +90,13 @@ func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (boo
 }
 
 // SetPassword replaces a user's password and ends all of their sessions.
+// It returns ENOTFOUND for an unknown user and EINVALID (field "password")
+// for a password factcheck.ValidatePassword refuses.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := factcheck.ValidatePassword(password); err != nil {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)

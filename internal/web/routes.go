@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,7 +45,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz, public...)
 	e.GET("/readyz", s.readyz, public...)
 	e.GET("/metrics", s.metrics.handler(), public...)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())), public...)
+	e.GET("/static/*", staticFiles(), public...)
 	e.GET("/favicon.ico", favicon, public...)
 
 	// Reader pages.
@@ -128,6 +129,20 @@ func (s *Server) routes() {
 // favicon sends browsers that ask for /favicon.ico to the SVG icon.
 func favicon(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, static.URL("favicon.svg"))
+}
+
+// staticFiles serves the files compiled into the binary. A path that names
+// no file (/static/ itself, or any path ending in "/") is 404, never a
+// listing of what is there.
+func staticFiles() echo.HandlerFunc {
+	files := http.StripPrefix("/static/", static.Handler())
+	return func(c echo.Context) error {
+		if name := c.Param("*"); name == "" || strings.HasSuffix(name, "/") {
+			return factcheck.Errorf(factcheck.ENOTFOUND, "Page not found.")
+		}
+		files.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
 }
 
 // Route is one registered method and path pattern, e.g. GET /claims/:id.
