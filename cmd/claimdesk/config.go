@@ -22,6 +22,7 @@ const DefaultDBPath = "data/claimdesk.db"
 // Flags win over environment variables, which win over defaults.
 type Config struct {
 	Addr          string
+	MetricsAddr   string
 	DBPath        string
 	DatabaseURL   string
 	BaseURL       string

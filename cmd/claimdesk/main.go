@@ -1,7 +1,7 @@
 // Command claimdesk is the fact-checking desk: one binary that serves the
 // site and API, and runs the desk's maintenance jobs.
 //
-//	claimdesk serve [--addr :8080] [--db data/claimdesk.db] [--no-seed]
+//	claimdesk serve [--addr :8080] [--metrics-addr 127.0.0.1:9090] [--db data/claimdesk.db] [--no-seed]
 //	claimdesk seed
 //	claimdesk suggest [FILE|-]
 //	claimdesk user add --email E --name N --role R   (password on stdin)
@@ -89,7 +89,7 @@ working directory, unless --db FILE or CLAIMDESK_DB names another, or
 CLAIMDESK_DATABASE_URL=postgres://… selects PostgreSQL. Only serve creates a
 database that does not exist yet.
 
-Environment: CLAIMDESK_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
+Environment: CLAIMDESK_ADDR, CLAIMDESK_METRICS_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
 CLAIMDESK_ADMIN_EMAIL, CLAIMDESK_ADMIN_PASSWORD, CLAIMDESK_NEWSROOM, CLAIMDESK_LOG_LEVEL,
 CLAIMDESK_SQL_DEBUG.
 `
@@ -175,12 +175,14 @@ func runHelp(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 // commandHelp explains each command's arguments; newFlagSet prints it
 // above the flags for -h and "claimdesk help COMMAND".
 var commandHelp = map[string]string{
-	"serve": `Usage: claimdesk serve [--addr :8080] [--db FILE] [--no-seed] [--require-other-reviewer]
+	"serve": `Usage: claimdesk serve [--addr :8080] [--metrics-addr HOST:PORT] [--db FILE] [--no-seed] [--require-other-reviewer]
 
 Serves the site, the desk and the API. A database that does not exist yet is
 created; an empty one gets its first admin (CLAIMDESK_ADMIN_EMAIL and
 CLAIMDESK_ADMIN_PASSWORD, or a generated password printed once) and the demo
-data. SIGINT and SIGTERM drain in-flight requests and exit 0.
+data. Prometheus metrics are served only with --metrics-addr, on that
+separate address at /metrics. SIGINT and SIGTERM drain in-flight requests
+and exit 0.
 `,
 	"seed": `Usage: claimdesk seed [--db FILE]
 

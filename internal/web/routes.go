@@ -44,7 +44,6 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.healthz, public...)
 	e.GET("/readyz", s.readyz, public...)
-	e.GET("/metrics", s.metrics.handler(), public...)
 	e.GET("/static/*", staticFiles(), public...)
 	e.GET("/favicon.ico", favicon, public...)
 

@@ -49,7 +49,6 @@ var routeRules = map[string]routeRule{
 	"GET /":                                      {access: accessPublic},
 	"GET /healthz":                               {access: accessPublic},
 	"GET /readyz":                                {access: accessPublic},
-	"GET /metrics":                               {access: accessPublic},
 	"GET /static/*":                              {access: accessPublic},
 	"GET /favicon.ico":                           {access: accessPublic},
 	"GET /claims/:id":                            {access: accessPublic},
