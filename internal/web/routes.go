@@ -33,9 +33,16 @@ func (s *Server) routes() {
 		form = []echo.MiddlewareFunc{s.csrf}
 		// session: logging in and out.
 		session = []echo.MiddlewareFunc{s.authenticate, s.csrf}
+		// account: a logged-in user's own account (password, two-factor
+		// authentication, sessions): the desk chain without requireMFA, so
+		// a user the desk requires to turn on two-factor authentication
+		// can do so.
+		account = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
 		// desk: any logged-in user, by session cookie (CSRF on writes) or
-		// bearer token (no CSRF). The desk's JSON API uses the same chain.
-		desk = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
+		// bearer token (no CSRF), with two-factor authentication on where
+		// Config.RequireMFA asks for it. The desk's JSON API uses the same
+		// chain.
+		desk = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf, s.requireMFA}
 		// reviewer and admin: desk users of those roles; others get 403.
 		reviewer = append(slices.Clip(desk), requireRole(factcheck.RoleReviewer, factcheck.RoleAdmin))
 		admin    = append(slices.Clip(desk), requireRole(factcheck.RoleAdmin))
@@ -76,6 +83,20 @@ func (s *Server) routes() {
 	e.GET("/login", s.loginPage, session...)
 	e.POST("/login", s.login, session...)
 	e.POST("/logout", s.logout, session...)
+	e.GET("/login/totp", s.totpLoginPage, session...)
+	e.POST("/login/totp", s.totpLogin, session...)
+	e.GET("/login/oidc", s.ssoStart, session...)
+	e.GET("/login/oidc/callback", s.ssoCallback, session...)
+
+	// One's own account.
+	e.GET("/desk/account", s.accountPage, account...)
+	e.POST("/desk/account/password", s.changePassword, account...)
+	e.POST("/desk/account/totp", s.startTOTP, account...)
+	e.POST("/desk/account/totp/confirm", s.confirmTOTP, account...)
+	e.POST("/desk/account/totp/recovery-codes", s.newRecoveryCodesHandler, account...)
+	e.POST("/desk/account/totp/disable", s.disableTOTP, account...)
+	e.POST("/desk/account/sessions/:id/end", s.endSession, account...)
+	e.POST("/desk/account/sessions/end-all", s.endAllSessions, account...)
 
 	// The desk: pages and forms.
 	e.GET("/desk", s.deskHome, desk...)
@@ -110,6 +131,9 @@ func (s *Server) routes() {
 	e.GET("/desk/users", s.usersPage, admin...)
 	e.POST("/desk/users", s.addUser, admin...)
 	e.POST("/desk/users/:id/role", s.setRole, admin...)
+	e.POST("/desk/users/:id/deactivate", s.deactivateUser, admin...)
+	e.POST("/desk/users/:id/activate", s.activateUser, admin...)
+	e.POST("/desk/users/:id/totp/reset", s.resetUserTOTP, admin...)
 	e.GET("/desk/tokens", s.tokensPage, desk...)
 	e.POST("/desk/tokens", s.createToken, desk...)
 	e.POST("/desk/tokens/:id/revoke", s.revokeToken, desk...)
