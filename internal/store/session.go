@@ -71,6 +71,7 @@ const DefaultSessionIdle = 12 * time.Hour
 // request writes it again: often enough for the idle timeout and the
 // session list, rare enough that reading pages costs no write each.
 const touchEvery = time.Minute
+
 // apiToken is a bearer token for the JSON API, stored hashed like sessions.
 type apiToken struct {
 	ID         int64
