@@ -79,7 +79,7 @@ Usage:
   claimdesk user reset-password --email E   (new password on stdin)
   claimdesk user deactivate --email E       end the user's sessions and tokens; no more logins
   claimdesk user activate --email E         let a deactivated user log in again
-  claimdesk token create --email E  print a new API token once
+  claimdesk token create --email E  print a new API token once (expires in 90 days; --expires-days)
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
   claimdesk restore FILE           check a backup and put it in place (server stopped)
   claimdesk help COMMAND           explain a command and its flags
@@ -91,7 +91,9 @@ database that does not exist yet.
 
 Environment: CLAIMDESK_ADDR, CLAIMDESK_METRICS_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
 CLAIMDESK_ADMIN_EMAIL, CLAIMDESK_ADMIN_PASSWORD, CLAIMDESK_NEWSROOM, CLAIMDESK_LOG_LEVEL,
-CLAIMDESK_SQL_DEBUG.
+CLAIMDESK_SQL_DEBUG, CLAIMDESK_REQUIRE_MFA, CLAIMDESK_MFA_KEY, CLAIMDESK_OIDC_ISSUER,
+CLAIMDESK_OIDC_CLIENT_ID, CLAIMDESK_OIDC_CLIENT_SECRET, CLAIMDESK_OIDC_ALLOWED_DOMAINS,
+CLAIMDESK_OIDC_DEFAULT_ROLE.
 `
 
 // run dispatches a subcommand. It is main without the process: tests call it.
@@ -229,14 +231,15 @@ deactivated.
 
 Lets a deactivated user log in again (revoked API tokens stay revoked).
 `,
-	"token": `Usage: claimdesk token create --email E [--name LABEL]
+	"token": `Usage: claimdesk token create --email E [--name LABEL] [--expires-days 90]
 
 Prints a new API token for the user, once.
 `,
-	"token create": `Usage: claimdesk token create --email E [--name LABEL]
+	"token create": `Usage: claimdesk token create --email E [--name LABEL] [--expires-days 90]
 
 Prints a new API token for the user, once; send it as
-Authorization: Bearer TOKEN.
+Authorization: Bearer TOKEN. It expires after 90 days unless
+--expires-days says otherwise (0: never).
 `,
 	"backup": `Usage: claimdesk backup [--db FILE] BACKUP_FILE
 

@@ -42,6 +42,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.BaseURL = env("CLAIMDESK_BASE_URL", "")
 	cfg.Newsroom = env("CLAIMDESK_NEWSROOM", "claimdesk")
 	adminFromEnv(&cfg)
+	if err := accountsFromEnv(&cfg); err != nil {
+		return err
+	}
 
 	log := newLogger(stderr)
 	scfg := cfg.storeConfig()
@@ -76,7 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv, err := web.New(st, web.Config{BaseURL: cfg.BaseURL, Newsroom: cfg.Newsroom, RequireOtherReviewer: cfg.RequireOther, VersionTTL: time.Second,
-		FetchPrivate: os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true"}, log)
+		FetchPrivate: os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true",
+		RequireMFA:   cfg.RequireMFA, MFAKey: cfg.MFAKey, OIDC: cfg.OIDC}, log)
 	if err != nil {
 		l.Close()
 		return err
@@ -97,6 +101,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { metricsDone <- srv.ServeMetrics(serveCtx, ml) }()
 	} else {
 		metricsDone <- nil
+	}
+	if cfg.OIDC.Issuer != "" {
+		log.Info("single sign-on", "issuer", cfg.OIDC.Issuer, "redirect_uri", strings.TrimRight(cfg.BaseURL, "/")+"/login/oidc/callback",
+			"allowed_domains", cfg.OIDC.AllowedDomains, "default_role", cfg.OIDC.DefaultRole)
 	}
 	log.Info("serving", "addr", l.Addr().String(), "base_url", cfg.BaseURL)
 	fmt.Fprintf(stdout, "claimdesk is serving on %s\n", cfg.BaseURL)
