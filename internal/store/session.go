@@ -308,20 +308,25 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 // AllAPITokens lists every user's live tokens (not revoked, not expired),
 // newest first, with their user's email: what an admin reviews and revokes.
 func (s *Store) AllAPITokens(ctx context.Context) ([]APIToken, error) {
-	var rows []struct {
-		apiToken
-		Email string
+	var rows []apiToken
+	err := s.r.WithContext(ctx).Where("revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", s.now()).Order("id DESC").Find(&rows).Error
+	if err != nil {
+		return nil, err
 	}
-	err := s.r.WithContext(ctx).Table("api_tokens").Select("api_tokens.*, users.email AS email").
-		Joins("JOIN users ON users.id = api_tokens.user_id").
-		Where("api_tokens.revoked_at IS NULL AND (api_tokens.expires_at IS NULL OR api_tokens.expires_at > ?)", s.now()).
-		Order("api_tokens.id DESC").Scan(&rows).Error
+	var users []factcheck.User
+	if err := s.r.WithContext(ctx).Select("id, email").Find(&users).Error; err != nil {
+		return nil, err
+	}
+	emails := make(map[int64]string, len(users))
+	for _, u := range users {
+		emails[u.ID] = u.Email
+	}
 	out := make([]APIToken, len(rows))
 	for i, r := range rows {
-		out[i] = r.apiToken.public()
-		out[i].UserEmail = r.Email
+		out[i] = r.public()
+		out[i].UserEmail = emails[r.UserID]
 	}
-	return out, err
+	return out, nil
 }
 
 // RevokeAPITokenByID revokes one of userID's tokens; ENOTFOUND if it is not

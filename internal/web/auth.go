@@ -85,7 +85,14 @@ func (s *Server) login(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if err := s.store.ReleaseLoginAttempt(ctx, att, "email:"+u.Email); err != nil {
+	// The attempt that got in is not counted. Earlier failures against
+	// the account stay counted: a login must not hand whoever is guessing
+	// at it a fresh allowance. A known browser starts its own count afresh.
+	var clear []string
+	if device != "" {
+		clear = append(clear, "device:"+device)
+	}
+	if err := s.store.ReleaseLoginAttempt(ctx, att, clear...); err != nil {
 		return err
 	}
 	return s.passwordVerified(c, u, "password", next)
