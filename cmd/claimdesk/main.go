@@ -5,7 +5,7 @@
 //	claimdesk seed
 //	claimdesk suggest [FILE|-]
 //	claimdesk user add --email E --name N --role R   (password on stdin)
-//	claimdesk user list | user reset-password --email E | user deactivate --email E | user activate --email E
+//	claimdesk user list | user reset-password --email E | user deactivate --email E | user activate --email E | user reset-2fa --email E
 //	claimdesk token create --email E
 //	claimdesk backup FILE | claimdesk restore FILE
 //
@@ -79,6 +79,7 @@ Usage:
   claimdesk user reset-password --email E   (new password on stdin)
   claimdesk user deactivate --email E       end the user's sessions and tokens; no more logins
   claimdesk user activate --email E         let a deactivated user log in again
+  claimdesk user reset-2fa --email E        turn off a user's two-factor authentication (lost phone and codes)
   claimdesk token create --email E  print a new API token once (expires in 90 days; --expires-days)
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
   claimdesk restore FILE           check a backup and put it in place (server stopped)
@@ -143,6 +144,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return runUserSetActive(ctx, "deactivate", args[1:], stdout, stderr)
 		case "activate":
 			return runUserSetActive(ctx, "activate", args[1:], stdout, stderr)
+		case "reset-2fa":
+			return runUserResetTOTP(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fmt.Fprint(stderr, commandHelp["user"])
@@ -203,6 +206,7 @@ check-worthiness score and reasons. Binary input is refused.
   claimdesk user reset-password --email E   (new password on stdin)
   claimdesk user deactivate --email E
   claimdesk user activate --email E
+  claimdesk user reset-2fa --email E
 
 Passwords are read from stdin: typed without echo after a prompt on a
 terminal, or the first line of a pipe. Run "claimdesk help user add" for flags.
@@ -230,6 +234,13 @@ deactivated.
 	"user activate": `Usage: claimdesk user activate --email E
 
 Lets a deactivated user log in again (revoked API tokens stay revoked).
+`,
+	"user reset-2fa": `Usage: claimdesk user reset-2fa --email E
+
+Turns off the user's two-factor authentication and deletes their recovery
+codes, for someone who lost both their phone and their codes (an admin can
+do the same on /desk/users). They log in with their password alone until
+they set it up again; where the desk requires it, they are asked to at once.
 `,
 	"token": `Usage: claimdesk token create --email E [--name LABEL] [--expires-days 90]
 
