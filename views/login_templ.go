@@ -245,7 +245,7 @@ func TOTPLoginPage(v TOTPLoginView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<label for=\"code\">Code</label> <input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus maxlength=\"40\" spellcheck=\"false\" aria-describedby=\"code-hint\"><p class=\"hint\" id=\"code-hint\">Lost your phone? A recovery code looks like <code>abcd-efgh-ijkl-mnop</code> and works once.</p><button type=\"submit\" class=\"primary\">Verify</button></form><p class=\"hint\"><a href=\"/login\">Start over</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<label for=\"code\">Code</label> <input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus maxlength=\"40\" spellcheck=\"false\" aria-describedby=\"code-hint\"><p class=\"hint\" id=\"code-hint\">Lost your phone? A recovery code looks like <code>abcd-efgh-ijkl-mnop</code> and works once.</p><button type=\"submit\" class=\"primary\">Verify</button></form><p class=\"hint start-over\"><a href=\"/login\">Start over</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
