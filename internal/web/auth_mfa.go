@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 	"github.com/pquerna/otp"
@@ -151,15 +152,15 @@ func newRecoveryCodes() (codes, hashes []string) {
 }
 
 // hashRecoveryCode is the stored form of a recovery code: SHA-256 of the
-// code without dashes, spaces or case, so "ABCD EFGH…" typed from paper
-// matches.
+// code without dashes, white space or case, so "ABCD EFGH…" typed from
+// paper matches.
 func hashRecoveryCode(code string) string {
 	norm := strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
+		if r == '-' || unicode.IsSpace(r) {
 			return -1
 		}
 		return r
-	}, strings.ToLower(strings.TrimSpace(code)))
+	}, strings.ToLower(code))
 	sum := sha256.Sum256([]byte("claimdesk recovery\x00" + norm))
 	return hex.EncodeToString(sum[:])
 }
