@@ -13,7 +13,7 @@ GO_TEST := go test -tags $(TAGS) -count=1
 # apt waits up to 5 minutes for another apt or dpkg to let go of its lock.
 APT     := apt-get -o DPkg::Lock::Timeout=300
 
-.PHONY: run build check test bench eval fmt lint generate deps-test pg-start pg-stop clean loadtest
+.PHONY: run build check test bench eval train fmt lint generate deps-test pg-start pg-stop clean loadtest
 
 run: build
 	./$(BIN) serve
@@ -35,7 +35,7 @@ check: lint
 generate:
 	go tool templ generate
 
-# Installs Chromium and PostgreSQL from Debian when missing, starts a
+# Installs Chromium, nginx and PostgreSQL from Debian when missing, starts a
 # throwaway PostgreSQL on 127.0.0.1:55432 and runs the whole suite on both
 # databases, with browser tests in headless Chromium.
 test: $(HTMX) generate deps-test pg-start
@@ -44,10 +44,12 @@ test: $(HTMX) generate deps-test pg-start
 	  $(GO_TEST) -timeout 30m ./... || status=$$?; \
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
+# Chromium for the browser tests, nginx for the proxy tests.
 deps-test:
-	@if ! command -v chromium >/dev/null; then \
-	  echo "installing chromium"; export DEBIAN_FRONTEND=noninteractive; \
-	  $(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core >/dev/null; fi
+	@missing=""; command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
+	  command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	  $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
 
 pg-start:
 	@bash .ci/postgres.sh start > $(PGURL_FILE)
@@ -77,7 +79,13 @@ bench: $(HTMX) generate
 	go run -tags $(TAGS) ./cmd/embedbench -c 32 $(EMBEDBENCH_FLAGS)
 
 eval:
-	go run ./internal/spot/eval
+	go run -tags $(TAGS) ./cmd/spoteval
+
+# Rebuilds internal/spot/model/checkworthy.bin from the public sentences in
+# ../shared/data/checkworthy and prints the dev figures (about a minute).
+train:
+	@test -f ../shared/data/checkworthy/train.tsv || { echo "make train: ../shared/data/checkworthy/train.tsv is missing; the model is trained on the public data in ../shared beside the repository"; exit 2; }
+	go run -tags $(TAGS) ./cmd/spottrain
 
 fmt: generate
 	gofmt -w $$(git ls-files -co --exclude-standard '*.go')

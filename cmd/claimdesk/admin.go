@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
-	"claimdesk/internal/spot"
 	"claimdesk/seeds"
 )
 
@@ -39,33 +36,6 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "seed: added %d articles, %d claims, %d users\n", res.Articles, res.Claims, res.Users)
 	return nil
-}
-
-func runSuggest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("suggest", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	in, inName := stdin, "stdin"
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in, inName = f, name
-	}
-	body, err := readAll(ctx, in, 64<<20)
-	if err != nil {
-		return err
-	} else if err := checkText(inName, body); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(stdout)
-	if err := spot.WriteJSONL(w, spot.Suggest(string(body))); err != nil {
-		return err
-	}
-	return w.Flush()
 }
 
 func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -214,8 +215,16 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 
 // screen collects what the command shows on the terminal.
 type screen struct {
+	mu   sync.Mutex
 	buf  bytes.Buffer
 	more chan struct{}
+}
+
+// String returns everything shown so far.
+func (sc *screen) String() string {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.buf.String()
 }
 
 func watch(master *os.File) *screen {
@@ -225,7 +234,9 @@ func watch(master *os.File) *screen {
 		for {
 			n, err := master.Read(b)
 			if n > 0 {
-				sc.buf.Write(b[:n]) // only this goroutine writes; the test reads after waitFor
+				sc.mu.Lock()
+				sc.buf.Write(b[:n])
+				sc.mu.Unlock()
 				select {
 				case sc.more <- struct{}{}:
 				default:
@@ -243,11 +254,11 @@ func watch(master *os.File) *screen {
 func (sc *screen) waitFor(t *testing.T, s string, n int) {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
-	for strings.Count(sc.buf.String(), s) < n {
+	for strings.Count(sc.String(), s) < n {
 		select {
 		case <-sc.more:
 		case <-deadline:
-			t.Fatalf("the terminal never showed %q; it shows %q", s, sc.buf.String())
+			t.Fatalf("the terminal never showed %q; it shows %q", s, sc.String())
 		}
 	}
 	// The prompt is printed just before echo is switched off; give the
@@ -284,10 +295,10 @@ func TestPasswordOnATerminal(t *testing.T) {
 	sc.waitFor(t, "Again: ", 1)
 	io.WriteString(master, pw+"\r")
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("user add on a terminal: %v\n%s", err, sc.buf.String())
+		t.Fatalf("user add on a terminal: %v\n%s", err, sc.String())
 	}
-	if strings.Contains(sc.buf.String(), "typed secret") {
-		t.Fatalf("the password was echoed: %q", sc.buf.String())
+	if strings.Contains(sc.String(), "typed secret") {
+		t.Fatalf("the password was echoed: %q", sc.String())
 	}
 	st, err := store.Open(context.Background(), store.Config{Path: db})
 	if err != nil {
@@ -311,10 +322,10 @@ func TestPasswordOnATerminal(t *testing.T) {
 	case err := <-done:
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Fatalf("Ctrl-C at the password prompt: %v\n%s", err, sc.buf.String())
+			t.Fatalf("Ctrl-C at the password prompt: %v\n%s", err, sc.String())
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatalf("Ctrl-C at the password prompt did not stop the command\n%s", sc.buf.String())
+		t.Fatalf("Ctrl-C at the password prompt did not stop the command\n%s", sc.String())
 	}
 	tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
 	if err != nil {

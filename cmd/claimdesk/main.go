@@ -73,7 +73,8 @@ const usage = `claimdesk — the fact-checking desk
 Usage:
   claimdesk serve [flags]          serve the site, desk and API
   claimdesk seed [flags]           load the demo data from seeds/ (idempotent)
-  claimdesk suggest [FILE|-]       split an article into sentences and score them (JSON Lines)
+  claimdesk suggest [--threshold X] [FILE|-]  split an article into sentences and score them (JSON Lines)
+  claimdesk match [--k N] FILE     rank already-checked claims for new ones (JSON in, JSON Lines out)
   claimdesk user add --email E --name N --role admin|reviewer|editor   (password on stdin)
   claimdesk user list              every user with role and status
   claimdesk user reset-password --email E   (new password on stdin)
@@ -111,6 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSeed(ctx, rest, stdout, stderr)
 	case "suggest":
 		return runSuggest(ctx, rest, stdin, stdout, stderr)
+	case "match":
+		return runMatch(rest, stdin, stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "token":

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"syscall"
-	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
@@ -78,9 +77,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		l.Close()
 		return err
 	}
-	srv, err := web.New(st, web.Config{BaseURL: cfg.BaseURL, Newsroom: cfg.Newsroom, RequireOtherReviewer: cfg.RequireOther, VersionTTL: time.Second,
-		FetchPrivate: os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true",
-		RequireMFA:   cfg.RequireMFA, MFAKey: cfg.MFAKey, OIDC: cfg.OIDC}, log)
+	wcfg, err := webConfig(cfg)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	srv, err := web.New(st, wcfg, log)
 	if err != nil {
 		l.Close()
 		return err

@@ -30,14 +30,21 @@ func (p Policy) String() string {
 	return p.h[0]
 }
 
-// Rendition is one rendered response kept in memory: the bytes and their
-// compressed forms (only those that are smaller), each with its own strong
-// ETag. Renditions are immutable once built.
+// Rendition is one rendered response kept in memory: the status, the
+// headers it is sent with, the bytes and their compressed forms (only
+// those that are smaller), each with its own strong ETag. Renditions are
+// immutable once built.
 type Rendition struct {
-	contentTypeH []string
-	etag         string // of the identity encoding
+	status int
+	// header is sent with every answer, before Write's own headers
+	// (ETag, Vary, Content-Encoding, Content-Length).
+	header http.Header
+	etag   string // of the identity encoding
 	// enc holds the encodings on offer, identity first.
 	enc []encoded
+	// label is the caller's name for the rendition, e.g. the route that
+	// rendered it, for logs and metrics.
+	label string
 }
 
 // encoded is one content coding of a rendition, with ready-made header
@@ -63,7 +70,15 @@ func ETag(body []byte) string {
 // compress=false, since compressing at the best level costs more than it
 // saves for a single send.
 func New(contentType string, body []byte, compress bool) *Rendition {
-	r := &Rendition{contentTypeH: []string{contentType}, etag: ETag(body)}
+	return NewResponse(http.StatusOK, http.Header{"Content-Type": {contentType}}, body, compress, "")
+}
+
+// NewResponse is New for a whole response: its status, the headers to send
+// with it (Content-Type among them; Cache-Control too when the caller
+// passes no Policy to Write) and a label for the caller. The header map is
+// kept, not copied: callers must not change it afterwards.
+func NewResponse(status int, header http.Header, body []byte, compress bool, label string) *Rendition {
+	r := &Rendition{status: status, header: header, etag: ETag(body), label: label}
 	r.add("", body, r.etag)
 	if compress {
 		var gz, br bytes.Buffer
@@ -100,6 +115,12 @@ func (r *Rendition) add(coding string, body []byte, etag string) {
 
 // ETag returns the strong tag of the uncompressed body.
 func (r *Rendition) ETag() string { return r.etag }
+
+// Status returns the HTTP status the rendition is sent with.
+func (r *Rendition) Status() int { return r.status }
+
+// Label returns the caller's label given to NewResponse.
+func (r *Rendition) Label() string { return r.label }
 
 // Body returns the uncompressed body. Callers must not modify it.
 func (r *Rendition) Body() []byte { return r.enc[0].body }
@@ -181,28 +202,34 @@ func (r *Rendition) Matches(ifNoneMatch string) bool {
 	return false
 }
 
-// Write sends r for req with policy as Cache-Control: 304 Not Modified
-// when If-None-Match already names it, otherwise the encoding the client
-// prefers with its own ETag and Content-Length. It returns the status and
-// the number of body bytes written. Header values are assigned from the
-// rendition's precomputed slices, which nothing modifies in place, so a
-// hit allocates only for Vary.
+// Write sends r for req: its headers, then policy as Cache-Control (unless
+// policy is the zero Policy), then 304 Not Modified when the rendition is
+// a 200 that If-None-Match already names, otherwise r's status with the
+// encoding the client prefers, its own ETag and Content-Length. It returns
+// the status and the number of body bytes written. Header values are
+// assigned from the rendition's precomputed slices, which nothing modifies
+// in place, so a hit allocates only for Vary.
 func Write(w http.ResponseWriter, req *http.Request, r *Rendition, policy Policy) (status, n int) {
 	hdr := w.Header()
+	for k, v := range r.header {
+		hdr[k] = v
+	}
 	e := r.encoding(req.Header.Get("Accept-Encoding"))
 	hdr["Etag"] = e.etagH
-	hdr["Cache-Control"] = policy.h
+	if policy.h != nil {
+		hdr["Cache-Control"] = policy.h
+	}
 	hdr["Vary"] = append(hdr["Vary"], "Accept-Encoding")
-	if inm := req.Header.Get("If-None-Match"); inm != "" && r.Matches(inm) {
+	if inm := req.Header.Get("If-None-Match"); r.status == http.StatusOK && inm != "" && r.Matches(inm) {
+		delete(hdr, "Content-Type")
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified, 0
 	}
 	if e.codingH != nil {
 		hdr["Content-Encoding"] = e.codingH
 	}
-	hdr["Content-Type"] = r.contentTypeH
 	hdr["Content-Length"] = e.lengthH
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(r.status)
 	n, _ = w.Write(e.body)
-	return http.StatusOK, n
+	return r.status, n
 }

@@ -1,17 +1,20 @@
 // Package spot is the claim spotter: it cuts an article into sentences with
-// exact byte offsets and scores each sentence for check-worthiness, so that
-// an editor sees first the sentences that carry checkable facts (numbers,
-// dates, named people and bodies, attributions, comparisons, legal and
-// causal statements) and last the ones that do not (opinions, hedges,
-// questions, recommendations, predictions, headings).
+// exact byte offsets (Split), scores each sentence for check-worthiness
+// (Score), and says who made its claim and where the claim is
+// (Attribute), so that an editor sees first the sentences that carry
+// checkable facts and can turn one into a claim with its speaker.
 //
 // Everything here is pure computation over a string: no I/O except
-// WriteJSONL, no global state, safe for concurrent use. Offsets are byte
-// offsets into the caller's string, whatever its encoding; invalid UTF-8 is
-// carried through untouched, never repaired and never a reason to split.
+// WriteJSONL, no global state but the embedded model, which is parsed once
+// on first use and read-only after; safe for concurrent use. Offsets are
+// byte offsets into the caller's string, whatever its encoding; invalid
+// UTF-8 is carried through untouched, never repaired and never a reason to
+// split.
 //
-// The scorer is a hand-weighted logistic model whose weights and Threshold
-// were chosen on the labelled data under testdata/eval; run
-// `go run ./internal/spot/eval` from the repository root to reproduce the
-// figures quoted in the comments.
+// The score is a calibrated probability from a logistic regression over
+// named linguistic cues and hashed word and character n-grams (Features),
+// trained by cmd/spottrain on the public CheckThat! 2024 check-worthiness
+// sentences and our own training news labels; `make train` rebuilds
+// model/checkworthy.bin and prints its figures, and `make eval`
+// (cmd/spoteval) measures the spotter on public and own data.
 package spot

@@ -20,7 +20,7 @@ func TestSuggest(t *testing.T) {
 		if s.Text != wantText[i] || text[s.Start:s.End] != s.Text {
 			t.Errorf("sentence %d = %q at [%d,%d), want %q", i, s.Text, s.Start, s.End, wantText[i])
 		}
-		if s.Checkworthy != wantFlag[i] || s.Checkworthy != (s.Score >= Threshold) {
+		if s.Checkworthy != wantFlag[i] || s.Checkworthy != (s.Score >= DefaultThreshold()) {
 			t.Errorf("sentence %d %q: checkworthy %v (score %.2f), want %v", i, s.Text, s.Checkworthy, s.Score, wantFlag[i])
 		}
 		if s.Reasons == nil {
@@ -33,18 +33,19 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestWriteJSONL(t *testing.T) {
+	who := "Ana Ruiz"
 	sents := []Sentence{
-		{Start: 0, End: 12, Text: "A <b> & \"c\"", Score: 0.8349, Checkworthy: true, Reasons: []string{"number", "attribution"}},
-		{Start: 13, End: 20, Text: "Heading", Score: 0.011, Reasons: nil},
-		{Start: 21, End: 24, Text: "x\xffy", Score: 1},
+		{Start: 0, End: 12, Text: "A <b> & \"c\"", Score: 0.8349, Checkworthy: true, Reasons: []string{"number", "attribution"}, Claimant: &who, ClaimStart: 9, ClaimEnd: 10},
+		{Start: 13, End: 20, Text: "Heading", Score: 0.011, Reasons: nil, ClaimStart: 13, ClaimEnd: 20},
+		{Start: 21, End: 24, Text: "x\xffy", Score: 1, ClaimStart: 21, ClaimEnd: 24},
 	}
 	var buf bytes.Buffer
 	if err := WriteJSONL(&buf, sents); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"start":0,"end":12,"text":"A <b> & \"c\"","score":0.83,"checkworthy":true,"reasons":["number","attribution"]}
-{"start":13,"end":20,"text":"Heading","score":0.01,"checkworthy":false,"reasons":[]}
-{"start":21,"end":24,"text":"x\ufffdy","score":1,"checkworthy":false,"reasons":[]}
+	want := `{"start":0,"end":12,"text":"A <b> & \"c\"","score":0.83,"checkworthy":true,"reasons":["number","attribution"],"claimant":"Ana Ruiz","claim_start":9,"claim_end":10}
+{"start":13,"end":20,"text":"Heading","score":0.01,"checkworthy":false,"reasons":[],"claimant":null,"claim_start":13,"claim_end":20}
+{"start":21,"end":24,"text":"x\ufffdy","score":1,"checkworthy":false,"reasons":[],"claimant":null,"claim_start":21,"claim_end":24}
 `
 	if buf.String() != want {
 		t.Errorf("WriteJSONL wrote\n%s\nwant\n%s", buf.String(), want)
@@ -89,6 +90,9 @@ func FuzzSplit(f *testing.F) {
 	for _, tc := range splitCases {
 		f.Add(tc.in)
 	}
+	for _, tc := range hardCases {
+		f.Add(tc.in)
+	}
 	for _, s := range []string{
 		"â€", "â€¦", "x.â€", ". . .", "..", "?!", "“", "”", "[1]", "a.\n",
 		"\r", "\r\n\r\n", "\xc3", "\xe2\x80", ".\xe2\x80", "U.S.", "Dr.", "I.",
@@ -108,7 +112,10 @@ func FuzzSplit(f *testing.F) {
 			if s.Start != spans[i].Start || s.End != spans[i].End || text[s.Start:s.End] != s.Text {
 				t.Fatalf("sentence %d %+v does not match span %v", i, s, spans[i])
 			}
-			if s.Score < 0 || s.Score > 1 || s.Reasons == nil || s.Checkworthy != (s.Score >= Threshold) {
+			if s.ClaimStart < s.Start || s.ClaimEnd > s.End || s.ClaimStart > s.ClaimEnd {
+				t.Fatalf("sentence %d %+v: claim span outside the sentence", i, s)
+			}
+			if s.Score < 0 || s.Score > 1 || s.Reasons == nil || s.Checkworthy != (s.Score >= DefaultThreshold()) {
 				t.Fatalf("sentence %d %+v breaks the score contract", i, s)
 			}
 		}
@@ -148,5 +155,35 @@ func BenchmarkSplit1MB(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Split(text)
+	}
+}
+
+// BenchmarkSuggest5000Words is the desk's intake of a 5,000-word article
+// (about 250 sentences): split, score and attribute every sentence.
+func BenchmarkSuggest5000Words(b *testing.B) {
+	text := benchArticle(32 << 10) // ~5,000 words
+	DefaultModel()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Suggest(text)
+	}
+}
+
+// BenchmarkScore250 scores 250 sentences with the model, without the
+// splitter.
+func BenchmarkScore250(b *testing.B) {
+	text := benchArticle(32 << 10)
+	spans := Split(text)
+	for len(spans) < 250 {
+		spans = append(spans, spans...)
+	}
+	spans = spans[:250]
+	m := DefaultModel()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, sp := range spans {
+			m.Score(text[sp.Start:sp.End])
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package spot
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -342,8 +343,26 @@ func termAt(text string, i, b int) (int, int) {
 // boundaries and appends the trimmed segments.
 func splitChunk(text string, a, b int, spans []Span) []Span {
 	seg := a
+	cuts := inlineList(text, a, b)
 	for i := a; i < b; {
+		if len(cuts) > 0 && i >= cuts[0].start {
+			// An item of an inline list starts here: "… 2.) the fee".
+			if cuts[0].start > seg {
+				spans = appendTrimmed(spans, text, seg, cuts[0].start)
+				seg = cuts[0].start
+			}
+			i = max(i, cuts[0].end) // its marker ends nothing
+			cuts = cuts[1:]
+			continue
+		}
 		c := text[i]
+		if c == '-' || c == 0xe2 {
+			if end, ok := cutOff(text, i, b); ok {
+				spans = appendTrimmed(spans, text, seg, end)
+				seg, i = end, end
+				continue
+			}
+		}
 		if c < utf8.RuneSelf && c != '.' && c != '!' && c != '?' {
 			i++
 			continue
@@ -361,6 +380,180 @@ func splitChunk(text string, a, b int, spans []Span) []Span {
 		i += n
 	}
 	return appendTrimmed(spans, text, seg, b)
+}
+
+// listMark is an inline list marker: text[start:end] is "2.)" or "b.".
+type listMark struct{ start, end, ordinal, kind int }
+
+// inlineList finds the markers of a list written inside a line, "1.) a
+// permit 2.) a photo" or "a. one b. two": a number, a lowercase letter or
+// a lowercase Roman numeral followed by ".", ")" or ".)" and a space,
+// after a space or at the start. Only a run counting up from the first
+// marker of its kind, two or more long, is a list; lone look-alikes ("No.
+// 1 in the race") are not. It returns the markers after the first one,
+// where items begin.
+func inlineList(text string, a, b int) []listMark {
+	var marks []listMark
+	for i := a; i < b; i++ {
+		if i > a && text[i-1] != ' ' && text[i-1] != '\t' && text[i-1] != ':' {
+			continue
+		}
+		j := i
+		for j < b && j-i < 4 && (text[j] >= '0' && text[j] <= '9' || text[j] >= 'a' && text[j] <= 'z') {
+			j++
+		}
+		if j == i || j >= b || text[j] != '.' && text[j] != ')' {
+			continue
+		}
+		tok := text[i:j]
+		e := j + 1
+		if text[j] == '.' && e < b && text[e] == ')' {
+			e++
+		}
+		if e >= b || text[e] != ' ' {
+			continue
+		}
+		for _, k := range markerKinds(tok) {
+			marks = append(marks, listMark{i, e, k.ordinal, k.kind})
+		}
+	}
+	// Keep the longest run 1, 2, 3… of one kind.
+	var best []listMark
+	for kind := 0; kind < 3; kind++ {
+		var run []listMark
+		for _, m := range marks {
+			if m.kind != kind {
+				continue
+			}
+			switch {
+			case m.ordinal == 1 && len(run) < 2:
+				run = []listMark{m}
+			case len(run) > 0 && m.ordinal == run[len(run)-1].ordinal+1:
+				run = append(run, m)
+			}
+		}
+		if len(run) >= 2 && len(run) > len(best) {
+			best = run
+		}
+	}
+	if len(best) < 2 {
+		return nil
+	}
+	if best[0].start == a {
+		return best[1:]
+	}
+	return best
+}
+
+// markerKinds returns the ordinals tok can have as a list marker, one
+// per kind: 0 numbers, 1 letters, 2 Roman numerals ("i" is both).
+func markerKinds(tok string) []struct{ ordinal, kind int } {
+	var out []struct{ ordinal, kind int }
+	if n, err := strconv.Atoi(tok); err == nil && len(tok) <= 2 {
+		out = append(out, struct{ ordinal, kind int }{n, 0})
+	}
+	if len(tok) == 1 && tok[0] >= 'a' && tok[0] <= 'z' {
+		out = append(out, struct{ ordinal, kind int }{int(tok[0]-'a') + 1, 1})
+	}
+	if r := romanValue(tok); r > 0 {
+		out = append(out, struct{ ordinal, kind int }{r, 2})
+	}
+	return out
+}
+
+// romanValue returns the value of a lowercase Roman numeral up to xii.
+func romanValue(s string) int {
+	for i, r := range []string{"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"} {
+		if s == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// cutOff reports an utterance broken off with a dash at i ("—", "–" or
+// "--") right after a word, closed by optional quotes and followed by a
+// space and the start of a new sentence: "I was about to say— The line
+// went dead." It returns where the cut-off sentence ends. Dashes set off
+// by spaces or joining words ("cities—Kyiv") are not cut-offs.
+func cutOff(text string, i, b int) (int, bool) {
+	n := 0
+	switch {
+	case strings.HasPrefix(text[i:b], "—"), strings.HasPrefix(text[i:b], "–"):
+		n = len("—")
+	case strings.HasPrefix(text[i:b], "--") && !strings.HasPrefix(text[i:b], "---"):
+		n = 2
+	default:
+		return 0, false
+	}
+	if i == 0 {
+		return 0, false
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text[:i]); !unicode.IsLetter(r) {
+		return 0, false
+	}
+	j, quoted := skipClosers(text, i+n, b)
+	if j >= b {
+		return 0, false
+	}
+	if r, _ := decodeAt(text, j); !isSpace(r) {
+		return 0, false
+	}
+	k := firstVisible(text, j, b)
+	if k >= b || !startsSentence(text, k, b) || text[k] >= '0' && text[k] <= '9' {
+		return 0, false
+	}
+	if !quoted && !openerAt(text, k) {
+		// Without a closing quote, only a capitalized word that
+		// commonly opens a sentence: "say— The line", not "from— Boston".
+		if next, _ := wordAt(text, k, b); !starter[next] {
+			return 0, false
+		}
+	}
+	return j, true
+}
+
+// citationAt reports a parenthetical citation starting at k, "(Monitor,
+// 2023)", "(p. 14)", "(Lee and Park 2021, pp. 3–5)", and returns where it
+// ends, with a period that may follow it. A citation holds a year or
+// opens with a page reference, is short and does not end with its own
+// sentence punctuation.
+func citationAt(text string, k, b int) (int, bool) {
+	if text[k] != '(' {
+		return 0, false
+	}
+	e := strings.IndexByte(text[k:b], ')')
+	if e < 0 || e > 80 {
+		return 0, false
+	}
+	inner := text[k+1 : k+e]
+	if inner == "" || strings.ContainsAny(inner, "()") || strings.ContainsAny(inner[len(inner)-1:], "!?") {
+		return 0, false
+	}
+	ok := strings.HasPrefix(inner, "p. ") || strings.HasPrefix(inner, "pp. ") || strings.HasPrefix(inner, "ibid")
+	for i := 0; i+4 <= len(inner) && !ok; i++ {
+		if (i == 0 || inner[i-1] < '0' || inner[i-1] > '9') && (inner[i] == '1' || inner[i] == '2') &&
+			isDigits(inner[i:i+4]) && (i+4 == len(inner) || inner[i+4] < '0' || inner[i+4] > '9') {
+			ok = true
+		}
+	}
+	if !ok {
+		return 0, false
+	}
+	end := k + e + 1
+	if end < b && text[end] == '.' {
+		end++
+	}
+	return end, true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // boundary examines the run of sentence-final punctuation starting at i and
@@ -407,6 +600,17 @@ func boundary(text string, a, b, seg, i int) (end int, cut bool) {
 	}
 	if creditAt(text, k, b) {
 		return j, false
+	}
+	if ce, ok := citationAt(text, k, b); ok {
+		// "“…end.” (Monitor, 2023) The report…": the citation stays.
+		if ce >= b {
+			return ce, true
+		}
+		if r, _ := decodeAt(text, ce); isSpace(r) {
+			if n := firstVisible(text, ce, b); n >= b || startsSentence(text, n, b) {
+				return ce, true
+			}
+		}
 	}
 	switch {
 	case bang:
@@ -626,7 +830,18 @@ func periodEnds(text string, a, seg, i, k, b int) bool {
 	}
 	tok = strings.TrimLeftFunc(tok, isOpenPunct)
 	if tok == "" {
+		// A lone period: the last dot of a spaced ellipsis ". . .". Three
+		// dots mark words left out; before "I" the sentence goes on.
+		if spacedDots(text, a, i) == 3 {
+			if next, _ := wordAt(text, k, b); next == "i" {
+				return false
+			}
+		}
 		return startsSentence(text, k, b)
+	}
+	if tok == "N°" || tok == "Nº" || tok == "N°s" {
+		c := text[k]
+		return !(c >= '0' && c <= '9')
 	}
 	if last, _ := utf8.DecodeLastRuneInString(tok); !unicode.IsLetter(last) && !unicode.IsDigit(last) {
 		// "(ATACMS)." or "said “no”." — a word, not an abbreviation.
@@ -644,7 +859,8 @@ func periodEnds(text string, a, seg, i, k, b int) bool {
 	switch {
 	case titleAbbrev[tok] || neverEndAbbrev[lower]:
 		return false
-	case numberAbbrev[lower]:
+	case numberAbbrev[lower] && !((lower == "no" || lower == "nos") && tok[0] == 'n'):
+		// "No. 3", "p. 12"; but "was no. 12 people" ends a sentence.
 		c := text[k]
 		return !(c >= '0' && c <= '9' || c == '#')
 	case dateAbbrev[tok]:
@@ -660,7 +876,13 @@ func periodEnds(text string, a, seg, i, k, b int) bool {
 		case "e.g", "i.e":
 			return false
 		case "a.m", "p.m":
-			return !dateAbbrev[capitalized(next)] && !weekdayOrMonth[next] && !isUpperWord(text, k, b)
+			// "At 9 a.m. Mr. Lee opened…": a time that opens the
+			// sentence goes on; after it, a new sentence starts unless a
+			// day, month or time zone follows ("8 p.m. Friday").
+			if len(strings.Fields(text[seg:i])) <= 3 {
+				return false
+			}
+			return !dateAbbrev[capitalized(next)] && !weekdayOrMonth[next] && !timeZone[next] && !isUpperWord(text, k, b)
 		}
 		return opener || starter[next]
 	case utf8.RuneCountInString(tok) == 1:
@@ -674,6 +896,17 @@ func periodEnds(text string, a, seg, i, k, b int) bool {
 		}
 	}
 	return true
+}
+
+// spacedDots counts the dots of a spaced ellipsis ending with the one at
+// i: 3 for ". . .", 4 for ". . . ." or "word. . . .".
+func spacedDots(text string, a, i int) int {
+	n := 1
+	for i-2 >= a && text[i-1] == ' ' && text[i-2] == '.' {
+		n++
+		i -= 2
+	}
+	return n
 }
 
 // firstVisible returns the position of the first non-space rune in
@@ -846,6 +1079,10 @@ var endAbbrev = set(
 	"Neb", "Nebr", "Nev", "Okla", "Ore", "Pa", "Penn", "Tenn", "Tex", "Va",
 	"Vt", "Wash", "Wis", "Wisc", "Wyo",
 )
+
+// timeZone holds words that name a time zone after "a.m." or "p.m.".
+var timeZone = set("eastern", "central", "pacific", "mountain", "atlantic", "et", "ct", "pt", "mt",
+	"est", "edt", "cst", "cdt", "pst", "pdt", "gmt", "utc", "bst", "cet", "cest", "local")
 
 var weekdayOrMonth = set(
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",

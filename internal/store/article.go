@@ -221,7 +221,18 @@ func (s *Store) applyArticleEdit(ctx context.Context, p *articleEdit, by *factch
 			c.UpdatedAt = now
 			moved = append(moved, movedClaim{&c, pa.match})
 		}
-		return writeReanchored(tx, moved, by, now)
+		if err := writeReanchored(tx, moved, by, now); err != nil {
+			return err
+		}
+		// The article page and its claims' pages show the text: readers
+		// see the edit when any of its claims is public.
+		var public int64
+		if err := tx.Model(&factcheck.Claim{}).Where("article_id = ? AND status IN ?", p.article.ID, factcheck.PublicStatuses()).Count(&public).Error; err != nil {
+			return err
+		} else if public > 0 {
+			return s.bumpPublic(tx)
+		}
+		return nil
 	})
 	return out, err
 }

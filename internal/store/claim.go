@@ -387,6 +387,11 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 		if err := appendRevision(tx, c, by, note, isCorrection); err != nil {
 			return err
 		}
+		if before.Public() || c.Status.Public() {
+			if err := s.bumpPublic(tx); err != nil {
+				return err
+			}
+		}
 		out, err = claimByID(tx, id)
 		return err
 	})

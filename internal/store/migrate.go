@@ -33,7 +33,8 @@ var migrations = []migration{
 	{7, "claim slug index", migrateSlugIndex},
 	{8, "readiness heartbeat", migrateHeartbeat},
 	{9, "user deactivation", migrateDeactivation},
-	{10, "account security", migrateAccountSecurity},
+	{publicStateVersion, "public version", migratePublicState},
+	{11, "account security", migrateAccountSecurity},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

@@ -22,7 +22,10 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			var last struct{ N int }
 			tx.Model(&factcheck.Rating{}).Select("COALESCE(MAX(position), -1) + 1 AS n").Scan(&last)
 			r.Position = last.N
-			return tx.Create(r).Error
+			if err := tx.Create(r).Error; err != nil {
+				return err
+			}
+			return s.bumpPublic(tx) // the scale on /ratings grew
 		} else if err != nil {
 			return err
 		}
@@ -33,7 +36,10 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 		if err := tx.Model(&cur).Select("label", "value", "description", "color").Updates(r).Error; err != nil {
 			return err
 		}
-		return tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error
+		if err := tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error; err != nil {
+			return err
+		}
+		return s.bumpPublic(tx)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,6 +42,10 @@ type Config struct {
 	Logger *slog.Logger
 	// SQLDebug logs every SQL statement to stderr (CLAIMDESK_SQL_DEBUG).
 	SQLDebug bool
+	// PasswordCost is the bcrypt work factor of new password hashes; 0
+	// means DefaultPasswordCost. Tests lower it to bcrypt.MinCost, since
+	// every test user costs a hash.
+	PasswordCost int
 }
 
 // Store is the claimdesk database. Its methods are safe for concurrent use.
@@ -51,6 +56,16 @@ type Store struct {
 	r       *gorm.DB // reads; on SQLite a pool of WAL readers
 	lock    *os.File // SQLite: shared flock on PATH.lock, held while open (see lock.go)
 	now     func() time.Time
+
+	passwordCost int
+	// publicState says the schema has the public version (migration 10);
+	// only OpenAt's older schemas, built by upgrade tests, lack it.
+	publicState bool
+	// dummyHash is compared against when an email is unknown, so a failed
+	// login takes as long whether or not the account exists; made at the
+	// first such login.
+	dummyOnce sync.Once
+	dummyHash []byte
 }
 
 // Open connects to the database described by cfg and applies any pending
@@ -77,7 +92,10 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		lg = logger.Default.LogMode(logger.Info)
 	}
 	gcfg := &gorm.Config{Logger: lg, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
-	s := &Store{now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{now: func() time.Time { return time.Now().UTC() }, passwordCost: cfg.PasswordCost}
+	if s.passwordCost == 0 {
+		s.passwordCost = DefaultPasswordCost
+	}
 	if cfg.DatabaseURL != "" {
 		db, err := gorm.Open(translating{postgres.Open(cfg.DatabaseURL)}, gcfg)
 		if err != nil {
@@ -135,6 +153,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		}
 		return nil, err
 	}
+	s.publicState = target == 0 || target >= publicStateVersion
 	return s, nil
 }
 

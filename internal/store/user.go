@@ -10,12 +10,17 @@ import (
 	"claimdesk/internal/factcheck"
 )
 
-// bcryptCost is the work factor for password hashes.
-const bcryptCost = 11
+// DefaultPasswordCost is the bcrypt work factor for password hashes.
+const DefaultPasswordCost = 11
 
-// dummyHash is compared against when an email is unknown, so a failed login
-// takes as long whether or not the account exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("claimdesk-no-such-user"), bcryptCost)
+// unknownUserHash returns the hash a login for an unknown email is checked
+// against, at the store's cost.
+func (s *Store) unknownUserHash() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("claimdesk-no-such-user"), s.passwordCost)
+	})
+	return s.dummyHash
+}
 
 // CreateUser validates u, hashes password with bcrypt and stores the user.
 // It returns EINVALID for bad fields or a weak password and ECONFLICT when
@@ -27,7 +32,7 @@ func (s *Store) CreateUser(ctx context.Context, u *factcheck.User, password stri
 	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
 	if err != nil {
 		return err
 	}
@@ -65,7 +70,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (boo
 	} else if err := factcheck.ValidatePassword(password, u.Email); err != nil {
 		return false, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost) // before the lock: it takes ~0.1 s
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost) // before the lock: it takes ~0.1 s
 	if err != nil {
 		return false, err
 	}
@@ -100,7 +105,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
 	if err != nil {
 		return err
 	}
@@ -148,7 +153,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 // a message of its own for a deactivated account with the right password).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*factcheck.User, error) {
 	u, err := s.UserByEmail(ctx, email)
-	hash := dummyHash
+	hash := s.unknownUserHash()
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if factcheck.ErrorCode(err) != factcheck.ENOTFOUND {
@@ -233,7 +238,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, passw
 	} else if password == current {
 		return factcheck.FieldError("password", "The new password is the one you have now.")
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/crypto/bcrypt"
 
 	"claimdesk/internal/store"
 )
@@ -82,11 +83,13 @@ func withDatabase(tb testing.TB, base, name string) string {
 
 // Config returns a store configuration for a fresh database of the given
 // dialect ("sqlite" or "postgres").
+// Passwords are hashed at bcrypt's lowest cost: tests create many users,
+// and the cost is not what they test.
 func Config(tb testing.TB, dialect string) store.Config {
 	if dialect == "postgres" {
-		return store.Config{DatabaseURL: NewPostgresSchema(tb)}
+		return store.Config{DatabaseURL: NewPostgresSchema(tb), PasswordCost: bcrypt.MinCost}
 	}
-	return store.Config{Path: filepath.Join(tb.TempDir(), "claimdesk.db")}
+	return store.Config{Path: filepath.Join(tb.TempDir(), "claimdesk.db"), PasswordCost: bcrypt.MinCost}
 }
 
 // OpenStore opens a migrated store on a fresh database and closes it at cleanup.

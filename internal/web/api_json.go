@@ -102,7 +102,9 @@ type ArticleJSON struct {
 }
 
 // SentenceJSON is one sentence of an article with its check-worthiness;
-// Text is body[Start:End] (byte offsets).
+// Text is body[Start:End] (byte offsets). Claimant is who made the claim,
+// as written (null for the outlet's own voice); ClaimStart and ClaimEnd
+// are the claim's byte span without its attribution frame.
 type SentenceJSON struct {
 	Start       int      `json:"start"`
 	End         int      `json:"end"`
@@ -110,6 +112,9 @@ type SentenceJSON struct {
 	Score       float64  `json:"score"`
 	Checkworthy bool     `json:"checkworthy"`
 	Reasons     []string `json:"reasons"`
+	Claimant    *string  `json:"claimant"`
+	ClaimStart  int      `json:"claim_start"`
+	ClaimEnd    int      `json:"claim_end"`
 }
 
 // ErrorJSON is the error shape of every JSON answer:
@@ -126,9 +131,11 @@ type ErrorDetailJSON struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// statusJSON answers the health and readiness probes.
+// statusJSON answers the health and readiness probes; Reason says why a
+// node is not ready.
 type statusJSON struct {
 	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 }
 
 func errorJSON(fe *factcheck.Error) ErrorJSON {
@@ -168,7 +175,8 @@ func articleJSON(a *factcheck.Article, sents []spot.Sentence) ArticleJSON {
 	out := ArticleJSON{ID: a.ID, Title: a.Title, URL: a.URL, Outlet: a.Outlet, Author: a.Author, PublishedAt: a.PublishedAt,
 		Sentences: make([]SentenceJSON, len(sents))}
 	for i, st := range sents {
-		out.Sentences[i] = SentenceJSON{Start: st.Start, End: st.End, Text: st.Text, Score: st.Score, Checkworthy: st.Checkworthy, Reasons: st.Reasons}
+		out.Sentences[i] = SentenceJSON{Start: st.Start, End: st.End, Text: st.Text, Score: st.Score, Checkworthy: st.Checkworthy,
+			Reasons: st.Reasons, Claimant: st.Claimant, ClaimStart: st.ClaimStart, ClaimEnd: st.ClaimEnd}
 	}
 	return out
 }

@@ -24,11 +24,7 @@ func (s *Server) apiClaims(c echo.Context) error {
 
 // apiClaim returns one published claim with its evidence.
 func (s *Server) apiClaim(c echo.Context) error {
-	id, err := claimID(c)
-	if err != nil {
-		return err
-	}
-	cl, err := s.store.PublicClaim(c.Request().Context(), id)
+	cl, err := s.publicClaimOf(c)
 	if err != nil {
 		return err
 	}

@@ -128,15 +128,11 @@ func (s *Server) deskArticle(c echo.Context) error {
 
 func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant string) error {
 	ctx := c.Request().Context()
-	id, err := articleID(c)
+	a, err := s.articleOf(c)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.ArticleByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	claims, err := s.store.ArticleClaims(ctx, id)
+	claims, err := s.store.ArticleClaims(ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -203,15 +199,11 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 }
 
 func (s *Server) editArticlePage(c echo.Context) error {
-	id, err := articleID(c)
+	a, err := s.articleOf(c)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.ArticleByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	path := "/desk/articles/" + strconv.FormatInt(id, 10)
+	path := "/desk/articles/" + strconv.FormatInt(a.ID, 10)
 	return s.render(c, http.StatusOK, views.IntakePage(views.IntakeView{Page: s.page(c, "Edit article"), Heading: "Edit article", Action: path,
 		Title: a.Title, URL: a.URL, Outlet: a.Outlet, Author: a.Author, PublishedAt: dateInput(a.PublishedAt), Body: a.Body}))
 }

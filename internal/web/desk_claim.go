@@ -26,11 +26,7 @@ func (s *Server) renderEditor(c echo.Context, status int, v views.DeskClaimView)
 // deskClaim shows the claim editor, or the claim as JSON (drafts included)
 // for Accept: application/json.
 func (s *Server) deskClaim(c echo.Context) error {
-	id, err := claimID(c)
-	if err != nil {
-		return err
-	}
-	cl, err := s.store.ClaimByID(c.Request().Context(), id)
+	cl, err := s.deskClaimOf(c)
 	if err != nil {
 		return err
 	}
@@ -88,14 +84,11 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 // claimHistory lists every revision with what it changed.
 func (s *Server) claimHistory(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := claimID(c)
+	cl, err := s.deskClaimOf(c)
 	if err != nil {
 		return err
 	}
-	cl, err := s.store.ClaimByID(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := cl.ID
 	revs, err := s.store.Revisions(ctx, id)
 	if err != nil {
 		return err

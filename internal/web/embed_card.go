@@ -6,22 +6,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
-	"claimdesk/internal/httpcache"
 	"claimdesk/internal/shareimage"
 	"claimdesk/views"
 )
 
 // Embeds are the hottest public responses: one viral article can send every
-// reader to /embed/claims/:id. Each request costs at most one single-row
-// read of the claim's version (none within VersionTTL of the last); the
-// rendered bytes and their gzip and brotli forms come from the version-keyed
-// render cache, so a correction shows on the next load and nothing is kept
-// that another node would need.
+// reader to /embed/claims/:id. Like every public page they are answered
+// from the render cache (see publiccache.go), so a correction shows within
+// VersionTTL and nothing is kept that another node would need.
 
 // embedCSP replaces the site-wide policy on embed responses: any site may
 // frame the card, and the card itself loads only our CSS and script.
@@ -72,78 +68,11 @@ func embedTheme(q string) string {
 // embedCard serves the bare claim card for iframes on any site.
 func (s *Server) embedCard(c echo.Context) error {
 	s.setEmbedHeaders(c.Response().Header())
-	id, err := claimID(c)
+	cl, err := s.publicClaimOf(c)
 	if err != nil {
 		return err
 	}
-	theme := embedTheme(c.QueryParam("theme"))
-	version, err := s.cardVersion(c, id)
-	if err != nil {
-		return err
-	}
-	key := renderKey{kind: "embed", id: id, version: version, variant: theme}
-	return s.sendCached(c, key, cachePublic, func() (*httpcache.Rendition, bool, error) {
-		// A correction landing between the two reads is rendered here and
-		// kept under the older key; the next request reads the new version
-		// and renders again, so readers never see the older card.
-		cl, err := s.store.PublicClaim(c.Request().Context(), id)
-		if err != nil {
-			return nil, false, err
-		}
-		b, err := renderBytes(c, views.EmbedPage(s.embedView(cl, theme)))
-		if err != nil {
-			return nil, false, err
-		}
-		return httpcache.New(echo.MIMETextHTMLCharsetUTF8, b, true), true, nil
-	})
-}
-
-// serveEmbedFromMemory answers GET /embed/claims/:id when the claim's
-// version is in the memo and its card is in the render cache, skipping
-// Echo's router and middleware: a viral card is all hits. It writes the
-// response the full path would (security and embed headers, request id,
-// metrics, the slow-request log line) and reports true; on anything else
-// it writes nothing and reports false, and the request takes the full path.
-func (s *Server) serveEmbedFromMemory(w http.ResponseWriter, r *http.Request) bool {
-	const prefix = "/embed/claims/"
-	if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, prefix) {
-		return false
-	}
-	start := time.Now()
-	id, err := strconv.ParseInt(r.URL.Path[len(prefix):], 10, 64)
-	if err != nil || id <= 0 {
-		return false
-	}
-	var theme string
-	switch r.URL.RawQuery {
-	case "":
-	case "theme=light":
-		theme = "light"
-	case "theme=dark":
-		theme = "dark"
-	default:
-		return false
-	}
-	v, ok := s.versions.Memo(id, start)
-	if !ok || v.Err != nil {
-		return false
-	}
-	rend, ok := s.cache.Get(renderKey{kind: "embed", id: id, version: v.Version, variant: theme})
-	if !ok {
-		return false
-	}
-	hdr := w.Header()
-	rid := r.Header.Get(echo.HeaderXRequestID)
-	if rid == "" {
-		rid = s.requestID()
-	}
-	hdr[echo.HeaderXRequestID] = []string{rid}
-	copyHeader(hdr, s.embedSecure)
-	status, n := httpcache.Write(w, r, rend, cachePublic)
-	d := time.Since(start)
-	s.metrics.observe(embedRoute, method(r), status, d)
-	s.logRequest(r, embedRoute, rid, status, int64(n), d)
-	return true
+	return s.sendPage(c, views.EmbedPage(s.embedView(cl, embedTheme(c.QueryParam("theme")))), cachePublic)
 }
 
 func (s *Server) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
@@ -181,22 +110,15 @@ func (s *Server) cardImage(c echo.Context) error {
 			return &factcheck.Error{Code: factcheck.EMALFORMED, Field: "w", Message: "w must be 1200, 600 or 300."}
 		}
 	}
-	version, err := s.cardVersion(c, id)
+	cl, err := s.store.PublicClaim(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	key := renderKey{kind: "png", id: id, version: version, variant: strconv.Itoa(width)}
-	return s.sendCached(c, key, cachePublic, func() (*httpcache.Rendition, bool, error) {
-		cl, err := s.store.PublicClaim(c.Request().Context(), id)
-		if err != nil {
-			return nil, false, err
-		}
-		b, err := s.shares.PNG(s.shareCard(cl), width)
-		if err != nil {
-			return nil, false, err
-		}
-		return httpcache.New("image/png", b, false), true, nil
-	})
+	b, err := s.shares.PNG(s.shareCard(cl), width)
+	if err != nil {
+		return err
+	}
+	return sendBytes(c, "image/png", b, cachePublic)
 }
 
 func (s *Server) shareCard(cl *factcheck.Claim) shareimage.Card {

@@ -92,7 +92,7 @@ func TestEmbedFastPathMatchesFullPath(t *testing.T) {
 			want := httptest.NewRecorder()
 			s.echo.ServeHTTP(want, newReq())
 			got := httptest.NewRecorder()
-			if !s.serveEmbedFromMemory(got, newReq()) {
+			if !s.serveFromMemory(got, newReq()) {
 				t.Fatal("a card in memory took the full path")
 			}
 			if got.Code != tc.status || want.Code != tc.status {
@@ -132,7 +132,7 @@ func TestEmbedFastPathDeclines(t *testing.T) {
 	declines := func(method, target string) bool {
 		t.Helper()
 		w := httptest.NewRecorder()
-		taken := s.serveEmbedFromMemory(w, httptest.NewRequest(method, target, nil))
+		taken := s.serveFromMemory(w, httptest.NewRequest(method, target, nil))
 		if !taken && (w.Code != 200 || w.Body.Len() != 0 || len(w.Header()) != 0) {
 			t.Errorf("%s %s: declined but wrote %d %v", method, target, w.Code, w.Header())
 		}
@@ -165,7 +165,7 @@ func TestEmbedFastPathDeclines(t *testing.T) {
 	s0, id0, _ := fastDesk(t, 0)
 	path0 := "/embed/claims/" + strconv.FormatInt(id0, 10)
 	s0.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil))
-	if s0.serveEmbedFromMemory(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil)) {
+	if s0.serveFromMemory(httptest.NewRecorder(), httptest.NewRequest("GET", path0, nil)) {
 		t.Error("served from memory with the memo off")
 	}
 }

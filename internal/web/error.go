@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 )
 
 // statusOf maps an error code to its HTTP status. This is the only place
@@ -30,9 +34,19 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case factcheck.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case factcheck.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
+
+// statusClientClosed is what logs and metrics record for a request whose
+// client went away before it was answered (nginx's 499): not a failure of
+// the desk, and nothing is sent.
+const statusClientClosed = 499
+
+// retryAfterUnavailable is the Retry-After of a 503, in seconds.
+const retryAfterUnavailable = "5"
 
 // fromHTTPError turns errors raised by Echo itself (routing, body limit,
 // binding) into domain errors so they share the same shape.
@@ -64,9 +78,16 @@ func fromHTTPError(he *echo.HTTPError) *factcheck.Error {
 
 // handleError renders any error returned by a handler: JSON for the API and
 // clients that ask for it, an HTML page otherwise. Internal errors are
-// logged with the request id and shown only as "Internal error."
+// logged with the request id (one line per kind of error per interval,
+// with a count) and shown only as "Internal error."; an unavailable
+// database is 503 with Retry-After; a client that went away is recorded
+// as 499 and sent nothing.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if c.Request().Context().Err() != nil && (errors.Is(err, context.Canceled) || factcheck.ErrorCode(err) == factcheck.EINTERNAL) {
+		c.Response().Status = statusClientClosed
 		return
 	}
 	var fe *factcheck.Error
@@ -85,11 +106,59 @@ func (s *Server) handleError(err error, c echo.Context) {
 		fe = factcheck.Errorf(factcheck.EINTERNAL, "Internal error.")
 	}
 	if status >= 500 {
-		s.logger(c).Error("request failed", "err", err, "status", status)
+		kind := store.UnavailableReason(err)
+		if kind == "" {
+			kind = c.Path() + ": " + err.Error()
+		}
+		if n, ok := s.errorLog.allow(kind, s.now()); ok {
+			s.logger(c).Error("request failed", "err", err, "status", status, "route", c.Path(), "similar_since_last", n)
+		}
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfterUnavailable)
+	}
+	if status == http.StatusRequestEntityTooLarge {
+		c.Response().Header().Set("Connection", "close")
+		defer drainBody(c)
 	}
 	if wantsJSON(c) {
 		c.JSON(status, errorJSON(fe))
 		return
 	}
 	s.render(c, status, s.errorPage(c, status, fe.Message))
+}
+
+// errorLog lets one log line through per kind of error per interval and
+// counts the rest, so an outage does not write a line per request.
+type errorLog struct {
+	mu       sync.Mutex
+	interval time.Duration
+	kinds    map[string]*errorKind
+}
+
+type errorKind struct {
+	last       time.Time
+	suppressed int
+}
+
+// allow reports whether an error of this kind may be logged now, and how
+// many of its kind were left out since the last line.
+func (l *errorLog) allow(kind string, now time.Time) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.kinds == nil || len(l.kinds) > 1000 {
+		l.kinds = map[string]*errorKind{}
+	}
+	k := l.kinds[kind]
+	if k == nil {
+		k = &errorKind{}
+		l.kinds[kind] = k
+	}
+	if !k.last.IsZero() && now.Sub(k.last) < l.interval {
+		k.suppressed++
+		return 0, false
+	}
+	n := k.suppressed
+	k.last, k.suppressed = now, 0
+	return n, true
 }

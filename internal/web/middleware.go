@@ -5,9 +5,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -94,24 +96,71 @@ func method(r *http.Request) string {
 	return r.Method
 }
 
-// logRequest writes the log line of one request, unless it is a fast,
-// successful hit on a quiet route.
+// Access log modes (Config.AccessLog).
+const (
+	AccessLogAll    = "all"
+	AccessLogSample = "sample"
+	AccessLogErrors = "errors"
+)
+
+// sampleEvery is how many fast, successful public hits share one log line
+// under AccessLogSample.
+const sampleEvery = 100
+
+// slowRequest is the latency past which a request is always logged.
+const slowRequest = 250 * time.Millisecond
+
+// logRequest writes the access log line of one request, as Config.AccessLog
+// says. Failures and slow requests are always logged (5xx grouped by
+// route, one line per interval with a count); a viral page or card would
+// otherwise write a line per reader.
 func (s *Server) logRequest(r *http.Request, route, requestID string, status int, size int64, d time.Duration) {
-	if quietRoute(route) && status < 400 && d < 250*time.Millisecond {
+	switch {
+	case status >= 500 && status != statusClientClosed:
+		n, ok := s.errorLog.allow("access "+route+" "+strconv.Itoa(status), time.Now())
+		if !ok {
+			return
+		}
+		s.log.Info("request", "request_id", requestID, "method", method(r), "path", r.URL.Path, "route", route, "status", status,
+			"bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", s.realIP(r), "similar_since_last", n)
+		return
+	case status >= 400 || d >= slowRequest || s.cfg.AccessLog == AccessLogAll:
+	case s.cfg.AccessLog == AccessLogErrors:
+		return
+	case publicRead(r, route) && s.sampled.Add(1)%sampleEvery != 1:
 		return
 	}
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
 	s.log.Info("request", "request_id", requestID, "method", method(r), "path", r.URL.Path, "route", route,
-		"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", ip)
+		"status", status, "bytes", size, "duration_ms", float64(d.Microseconds())/1000, "ip", s.realIP(r))
 }
 
-// quietRoute reports whether a route's successful hits go unlogged.
-func quietRoute(route string) bool {
-	return strings.HasPrefix(route, "/embed") || route == "/static/*" || route == "/claims/:id/card.png"
+// publicRead reports whether a request reads a public page (a reader's or
+// an embedding site's) rather than the desk: its successful hits are
+// sampled in the access log. Every write is logged.
+func publicRead(r *http.Request, route string) bool {
+	return r.Method == http.MethodGet && !strings.HasPrefix(route, "/desk") && route != "/login"
 }
+
+// clientIP returns how the server learns a client's address: the
+// connection's peer, or, when the peer is one of trusted, the nearest
+// address in X-Forwarded-For that is not (so a client cannot forge its
+// address by sending the header itself).
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// realIP is the client's address of r, as the server's IP extractor sees it.
+func (s *Server) realIP(r *http.Request) string { return s.echo.IPExtractor(r) }
 
 // newRequestIDs returns a request-id generator: a random per-process prefix
 // and a counter, unique across nodes without reading crypto/rand per request.
@@ -123,6 +172,40 @@ func newRequestIDs() func() string {
 	return func() string {
 		return prefix + strconv.FormatUint(n.Add(1), 36)
 	}
+}
+
+// ctxRawBody holds the request body as it came, before the body limit
+// wrapped it, so that a refused body can be read to its end.
+const ctxRawBody = "raw_body"
+
+// keepRawBody remembers the request body before the body limit wraps it.
+func keepRawBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxRawBody, c.Request().Body)
+		return next(c)
+	}
+}
+
+// Reading a refused body to its end is bounded, like nginx's lingering
+// close: at most drainBytes, for at most drainTime.
+const (
+	drainBytes = 64 << 20
+	drainTime  = 10 * time.Second
+)
+
+// drainBody reads and discards what is left of a refused request body
+// after its answer was sent, so that a client that writes its whole body
+// before reading (as most do) gets to read the answer instead of a
+// connection reset. The connection is closed afterwards.
+func drainBody(c echo.Context) {
+	raw, _ := c.Get(ctxRawBody).(io.Reader)
+	if raw == nil {
+		return
+	}
+	c.Response().Flush()
+	rc := http.NewResponseController(c.Response())
+	rc.SetReadDeadline(time.Now().Add(drainTime))
+	io.CopyN(io.Discard, raw, drainBytes)
 }
 
 // secureHeaderSet returns the headers every response carries. Embeds

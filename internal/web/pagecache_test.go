@@ -27,11 +27,11 @@ func TestClaimPageCache(t *testing.T) {
 				return w.Body.String()
 			}
 			cached := func() bool {
-				version, err := st.PublicClaimVersion(ctx, id)
+				version, err := st.PublicVersion(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, ok := s.cache.Get(renderKey{kind: "claim", id: id, version: version, epoch: s.now().UnixNano() / int64(claimPageTTL)})
+				_, ok := s.cache.Get(pageKey{pageRef{path: "/claims/" + strconv.FormatInt(id, 10)}, version})
 				return ok
 			}
 			if cached() {

@@ -3,53 +3,26 @@ package web
 import (
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
-	"claimdesk/internal/httpcache"
-	"claimdesk/internal/store"
 	"claimdesk/views"
 )
 
-// claimPageTTL bounds how long a cached claim page may show things its
-// card version does not cover (a renamed author, an edited article title).
-const claimPageTTL = time.Minute
-
 // claimPage shows one published claim with its verdict, sources, ClaimReview
-// JSON-LD and report form. Rendered pages are cached by card version (see
-// cardVersion), so a repeat view costs one indexed read of the version.
+// JSON-LD and report form (loaded by htmx, so the page stays cookie-free
+// and cacheable).
 func (s *Server) claimPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	id, err := claimID(c)
+	cl, err := s.publicClaimOf(c)
 	if err != nil {
 		return err
 	}
-	version, err := s.cardVersion(c, id)
+	revs, err := s.store.Revisions(c.Request().Context(), cl.ID)
 	if err != nil {
 		return err
 	}
-	key := renderKey{kind: "claim", id: id, version: version, epoch: s.now().UnixNano() / int64(claimPageTTL)}
-	return s.sendCached(c, key, cachePublic, func() (*httpcache.Rendition, bool, error) {
-		cl, err := s.store.PublicClaim(ctx, id)
-		if err != nil {
-			return nil, false, err
-		}
-		revs, err := s.store.Revisions(ctx, cl.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		b, err := renderBytes(c, views.ClaimPage(s.claimView(c, cl, revs)))
-		if err != nil {
-			return nil, false, err
-		}
-		// Keep the page under the version read first only if the claim
-		// rendered is the one it names; a claim edited in between is sent
-		// but not kept. (A rating edited in between is kept under the
-		// older revision, so the next request renders again.)
-		return httpcache.New(echo.MIMETextHTMLCharsetUTF8, b, false), cl.Version == version.Claim, nil
-	})
+	return s.sendPage(c, views.ClaimPage(s.claimView(c, cl, revs)), cachePublic)
 }
 
 // claimView builds the claim page's view: the card, the rationale as
@@ -92,12 +65,4 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 		}
 	}
 	return v
-}
-
-// cardVersion is the one version read behind every cached rendition of a
-// public claim (its card, share image and page): one indexed single-row
-// query, shared by concurrent requests and remembered for VersionTTL.
-// Drafts, claims in review and unknown ids are ENOTFOUND.
-func (s *Server) cardVersion(c echo.Context, id int64) (v store.CardVersion, err error) {
-	return s.versions.Read(c.Request().Context(), id, s.store.PublicClaimVersion)
 }

@@ -22,11 +22,7 @@ const (
 // partial for htmx (swapped into the claim page) or a full page. It is
 // private and sets the CSRF cookie, which the cacheable claim page cannot.
 func (s *Server) reportForm(c echo.Context) error {
-	id, err := claimID(c)
-	if err != nil {
-		return err
-	}
-	cl, err := s.store.PublicClaim(c.Request().Context(), id)
+	cl, err := s.publicClaimOf(c)
 	if err != nil {
 		return err
 	}

@@ -9,31 +9,19 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/httpcache"
-	"claimdesk/internal/store"
 	"claimdesk/views"
 )
 
 // Cache-Control policies of public responses. stale-while-revalidate lets a
-// CDN keep serving while it refetches.
+// CDN keep serving while it refetches, stale-if-error while the desk is
+// down.
 var (
-	cachePublic = httpcache.NewPolicy("public, max-age=60, stale-while-revalidate=600")
-	cacheList   = httpcache.NewPolicy("public, max-age=30, stale-while-revalidate=300")
+	cachePublic = httpcache.NewPolicy("public, max-age=60, stale-while-revalidate=600, stale-if-error=86400")
+	cacheList   = httpcache.NewPolicy("public, max-age=30, stale-while-revalidate=300, stale-if-error=86400")
 	// cacheScript lets browsers and CDNs keep embed.js briefly: it is
 	// loaded from a fixed URL on other sites, so it cannot carry a hash.
 	cacheScript = httpcache.NewPolicy("public, max-age=300, stale-while-revalidate=86400")
 )
-
-// renderKey names one cached public rendition: what it is (kind), the
-// claim, its card version, a variant such as the theme or the image width,
-// and an epoch for renditions that also show things the version does not
-// cover (0 for those it covers entirely).
-type renderKey struct {
-	kind    string
-	id      int64
-	version store.CardVersion
-	variant string
-	epoch   int64
-}
 
 // render writes a templ component as HTML with the given status. Desk
 // pages and forms use it; public pages go through sendPage.
@@ -80,16 +68,6 @@ func sendJSON(c echo.Context, v any, policy httpcache.Policy) error {
 		return err
 	}
 	return sendBytes(c, echo.MIMEApplicationJSON, b, policy)
-}
-
-// sendCached answers from the render cache, building the rendition on a
-// miss (see httpcache.Cache.GetOrFill for keep).
-func (s *Server) sendCached(c echo.Context, key renderKey, policy httpcache.Policy, build func() (*httpcache.Rendition, bool, error)) error {
-	r, err := s.cache.GetOrFill(key, build)
-	if err != nil {
-		return err
-	}
-	return sendRendition(c, r, policy)
 }
 
 // page returns the common view data of a page for this request.

@@ -52,6 +52,34 @@ func claimID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
+// publicClaimOf returns the public claim named by ":id": ENOTFOUND for a
+// bad id, a draft or a claim in review.
+func (s *Server) publicClaimOf(c echo.Context) (*factcheck.Claim, error) {
+	id, err := claimID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.PublicClaim(c.Request().Context(), id)
+}
+
+// deskClaimOf returns the claim named by ":id", drafts included, for the desk.
+func (s *Server) deskClaimOf(c echo.Context) (*factcheck.Claim, error) {
+	id, err := claimID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ClaimByID(c.Request().Context(), id)
+}
+
+// articleOf returns the article named by ":id".
+func (s *Server) articleOf(c echo.Context) (*factcheck.Article, error) {
+	id, err := articleID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ArticleByID(c.Request().Context(), id)
+}
+
 // idParam parses the positive integer path parameter name; anything else
 // is ENOTFOUND for what (e.g. "Article").
 func idParam(c echo.Context, name, what string) (int64, error) {

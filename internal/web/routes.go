@@ -24,11 +24,15 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	var (
-		// public: anyone. Reads no cookie and sets none, so its answers
-		// can be cached and shared.
+		// public: anyone. Reads no cookie and sets none.
 		public []echo.MiddlewareFunc
-		// open: public JSON that any origin may read.
-		open = []echo.MiddlewareFunc{corsOpen}
+		// reader: public pages, answered from memory while nothing public
+		// has changed (see publiccache.go). Reads no cookie and sets none.
+		reader = []echo.MiddlewareFunc{s.cached}
+		// open: public JSON that any origin may read, from memory too;
+		// openStream the same, streamed (too big to keep).
+		open       = []echo.MiddlewareFunc{corsOpen, s.cached}
+		openStream = []echo.MiddlewareFunc{corsOpen}
 		// form: a public form; a CSRF cookie, no login.
 		form = []echo.MiddlewareFunc{s.csrf}
 		// session: logging in and out.
@@ -55,29 +59,29 @@ func (s *Server) routes() {
 	e.GET("/favicon.ico", favicon, public...)
 
 	// Reader pages.
-	e.GET("/", s.home, public...)
-	e.GET("/claims/:id", s.claimPage, public...)
-	e.GET("/articles/:id", s.articlePage, public...)
-	e.GET("/ratings", s.ratingsPage, public...)
-	e.GET("/ratings.css", s.ratingsCSS, public...)
-	e.GET("/corrections", s.correctionsPage, public...)
-	e.GET("/feed.atom", s.atomFeed, public...)
+	e.GET("/", s.home, reader...)
+	e.GET("/claims/:id", s.claimPage, reader...)
+	e.GET("/articles/:id", s.articlePage, reader...)
+	e.GET("/ratings", s.ratingsPage, reader...)
+	e.GET("/ratings.css", s.ratingsCSS, reader...)
+	e.GET("/corrections", s.correctionsPage, reader...)
+	e.GET("/feed.atom", s.atomFeed, reader...)
 	// The report form sets the CSRF cookie itself (private, no-store), so
 	// the claim pages that load it stay cookie-free and cacheable.
 	e.GET("/claims/:id/report", s.reportForm, form...)
 	e.POST("/claims/:id/report", s.createReport, form...)
 
 	// Embeds: cards on other sites. None looks at cookies or sessions.
-	e.GET(embedRoute, s.embedCard, public...)
+	e.GET(embedRoute, s.embedCard, reader...)
 	e.GET("/embed.js", s.embedScript, public...)
 	e.GET("/oembed", s.oembed, open...)
-	e.GET("/claims/:id/card.png", s.cardImage, public...)
+	e.GET("/claims/:id/card.png", s.cardImage, reader...)
 
 	// Public JSON API and open data.
 	e.GET("/api/v1/claims", s.apiClaims, open...)
 	e.GET("/api/v1/claims/:id", s.apiClaim, open...)
 	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open...)
-	e.GET("/api/v1/export.jsonl", s.apiExport, open...)
+	e.GET("/api/v1/export.jsonl", s.apiExport, openStream...)
 
 	// Logging in and out.
 	e.GET("/login", s.loginPage, session...)

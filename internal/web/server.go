@@ -17,7 +17,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -45,10 +47,21 @@ type Config struct {
 	RequireOtherReviewer bool
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
-	// VersionTTL lets one read of a claim's version answer requests for
-	// its card, share image and page for this long (0: read on every
-	// request). A correction then reaches this node's readers within the TTL.
+	// VersionTTL lets one read of the public version answer requests for
+	// this long (0: read on every request). A correction then reaches this
+	// node's readers within the TTL.
 	VersionTTL time.Duration
+	// CacheBytes bounds the memory of rendered public responses (0: 64 MB).
+	CacheBytes int
+	// AccessLog says which requests get a log line: AccessLogAll, or
+	// AccessLogSample (the default: every request but one in a hundred
+	// fast, successful public hits), or AccessLogErrors (failures and slow
+	// requests only).
+	AccessLog string
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// (a load balancer, nginx). The client's address is taken from the
+	// header only when the connection comes from one of them.
+	TrustedProxies []netip.Prefix
 	// FetchPrivate lets "fetch article from the web" reach loopback and
 	// private addresses (tests; desks checking their own intranet).
 	FetchPrivate bool
@@ -75,13 +88,6 @@ type Config struct {
 	OIDC OIDCConfig
 }
 
-// Bounds of the in-memory cache of public renditions (cards, share images
-// and claim pages).
-const (
-	cacheEntries = 4096
-	cacheBytes   = 48 << 20
-)
-
 // Server is the claimdesk HTTP server.
 type Server struct {
 	echo    *echo.Echo
@@ -92,16 +98,21 @@ type Server struct {
 	fetcher *fetch.Fetcher
 	now     func() time.Time
 
-	// cache keeps rendered public responses keyed by what they show;
-	// versions reads (and briefly remembers) the claim versions those keys
-	// carry. Both are safe to lose.
-	cache    *httpcache.Cache[renderKey]
-	versions *httpcache.Gate[int64, store.CardVersion]
-	shares   *shareimage.Drawer
-	embedJS  *httpcache.Rendition
+	// cache keeps rendered public responses under the public version they
+	// were rendered at; public reads (and briefly remembers) that version.
+	// Both are safe to lose (see publiccache.go).
+	cache  *httpcache.Cache[pageKey]
+	public *httpcache.Gate[int, int64]
+	latestIndex
+	shares  *shareimage.Drawer
+	embedJS *httpcache.Rendition
 
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
+	// errorLog groups error log lines by kind; sampled counts public hits
+	// for the sampled access log.
+	errorLog errorLog
+	sampled  atomic.Uint64
 	// secure holds the headers every response carries; embedSecure their
 	// embed form (see embedHeaderSet).
 	secure, embedSecure http.Header
@@ -137,6 +148,16 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 90 * 24 * time.Hour
 	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = defaultCacheBytes
+	}
+	switch cfg.AccessLog {
+	case "":
+		cfg.AccessLog = AccessLogSample
+	case AccessLogAll, AccessLogSample, AccessLogErrors:
+	default:
+		return nil, fmt.Errorf("access log %q: want all, sample or errors", cfg.AccessLog)
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if strings.HasPrefix(cfg.BaseURL, "https://") {
 		cfg.SecureCookies = true
@@ -151,8 +172,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{echo: echo.New(), store: st, cfg: cfg, log: log, metrics: newMetrics(), now: time.Now,
 		fetcher:   fetch.New(cfg.FetchPrivate),
-		cache:     httpcache.NewCache[renderKey](cacheEntries, cacheBytes),
-		versions:  httpcache.NewGate[int64, store.CardVersion](cfg.VersionTTL, isNotFound),
+		cache:     httpcache.NewCache[pageKey](cacheEntries, cfg.CacheBytes),
+		public:    httpcache.NewGate[int, int64](cfg.VersionTTL, nil),
 		shares:    shares,
 		embedJS:   httpcache.New("text/javascript; charset=utf-8", js, true),
 		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
@@ -161,11 +182,13 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		s.sso = newSSO(cfg.OIDC, cfg.BaseURL)
 	}
 	s.embedSecure = embedHeaderSet(s.secure)
+	s.latest = map[pageRef]int64{}
+	s.errorLog.interval = 10 * time.Second
 
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID, Generator: s.requestID}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
@@ -173,28 +196,25 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		s.logger(c).Error("panic", "err", err, "stack", string(stack))
 		return err
 	}}))
+	e.Use(keepRawBody)
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(s.secureHeaders)
 	s.routes()
 	return s, nil
 }
 
-// isNotFound reports whether err says the thing asked for does not exist
-// (or is not public): an answer worth remembering, unlike a failure.
-func isNotFound(err error) bool { return factcheck.ErrorCode(err) == factcheck.ENOTFOUND }
-
 // Handler returns the server as an http.Handler, for tests and benchmarks.
 func (s *Server) Handler() http.Handler { return s }
 
-// ServeHTTP answers embed cards that are already in memory directly (see
-// serveEmbedFromMemory) and hands every other request to Echo. HEAD is
+// ServeHTTP answers public responses that are already in memory directly
+// (see serveFromMemory) and hands every other request to Echo. HEAD is
 // answered as GET: net/http sends the headers and drops the body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		r = r.WithContext(context.WithValue(r.Context(), headRequest{}, true))
 		r.Method = http.MethodGet
 	}
-	if s.serveEmbedFromMemory(w, r) {
+	if s.serveFromMemory(w, r) {
 		return
 	}
 	s.echo.ServeHTTP(w, r)
