@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
@@ -78,14 +79,18 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	var email, name string
+	var days int
 	fs := newFlagSet("token create", stderr)
 	dbFlags(fs, &cfg)
 	fs.StringVar(&email, "email", "", "the user the token acts as (required)")
 	fs.StringVar(&name, "name", "cli", "a label for the token")
+	fs.IntVar(&days, "expires-days", 90, "days until the token expires; 0 for never")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	} else if err := requireArgs(fs, 0); err != nil {
 		return err
+	} else if days < 0 {
+		return errors.New("token create: --expires-days must be 0 (never) or more")
 	}
 	if email == "" {
 		return errors.New("token create: --email is required")
@@ -103,11 +108,17 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	} else if !u.Active() {
 		return fmt.Errorf("token create: %s is deactivated; run claimdesk user activate --email %s first", u.Email, u.Email)
 	}
-	token, err := st.CreateAPIToken(ctx, u.ID, name)
+	var expires *time.Time
+	until := "never expires"
+	if days > 0 {
+		t := time.Now().UTC().AddDate(0, 0, days)
+		expires, until = &t, "expires on "+t.Format("2006-01-02")
+	}
+	token, err := st.IssueAPIToken(ctx, u.ID, name, expires)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, token)
-	fmt.Fprintf(stderr, "API token for %s created. It is shown only once; send it as Authorization: Bearer TOKEN.\n", u.Email)
+	fmt.Fprintf(stderr, "API token for %s created; it %s. It is shown only once; send it as Authorization: Bearer TOKEN.\n", u.Email, until)
 	return nil
 }

@@ -406,8 +406,33 @@ func TestUserListResetDeactivate(t *testing.T) {
 		t.Fatalf("activate: %+v", r)
 	}
 	st, _ = store.Open(ctx, store.Config{Path: db})
-	defer st.Close()
 	if _, err := st.Authenticate(ctx, "ed@paper.example", "a brand new password"); err != nil {
 		t.Fatalf("login after activate: %v", err)
+	}
+	// A token from the command line expires in 90 days unless told otherwise.
+	r = runBin(t, dir, "", nil, "token", "create", "--db", db, "--email", "ed@paper.example")
+	if want := "expires on " + time.Now().UTC().AddDate(0, 0, 90).Format("2006-01-02"); r.code != 0 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("token create: %+v, want %q", r, want)
+	}
+	if u, err := st.TokenUser(ctx, strings.TrimSpace(r.stdout)); err != nil || u.ID != ed.ID {
+		t.Fatalf("the new token: %v", err)
+	}
+	if r := runBin(t, dir, "", nil, "token", "create", "--db", db, "--email", "ed@paper.example", "--expires-days", "0"); r.code != 0 || !strings.Contains(r.stderr, "never expires") {
+		t.Fatalf("token create --expires-days 0: %+v", r)
+	}
+	// reset-2fa turns a lost second factor off.
+	if err := st.StartTOTP(ctx, ed.ID, "sealed"); err != nil {
+		t.Fatal(err)
+	} else if err := st.EnableTOTP(ctx, ed.ID, 1, []string{"h"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if r := runBin(t, dir, "", nil, "user", "reset-2fa", "--db", db, "--email", "ed@paper.example"); r.code != 0 || !strings.Contains(r.stdout, "is off") {
+		t.Fatalf("reset-2fa: %+v", r)
+	}
+	st, _ = store.Open(ctx, store.Config{Path: db})
+	defer st.Close()
+	if on, err := st.TOTPEnabled(ctx, ed.ID); on || err != nil {
+		t.Fatalf("2FA still on after reset-2fa: %v", err)
 	}
 }

@@ -10,8 +10,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
+	"claimdesk/internal/web"
 )
 
 // DefaultDBPath is the SQLite database every command uses without --db or
@@ -22,6 +25,7 @@ const DefaultDBPath = "data/claimdesk.db"
 // Flags win over environment variables, which win over defaults.
 type Config struct {
 	Addr          string
+	MetricsAddr   string
 	DBPath        string
 	DatabaseURL   string
 	BaseURL       string
@@ -31,6 +35,54 @@ type Config struct {
 	NoSeed        bool
 	RequireOther  bool
 	SQLDebug      bool
+	// Accounts: who must use two-factor authentication, the key that
+	// seals TOTP secrets, and single sign-on.
+	RequireMFA []factcheck.Role
+	MFAKey     string
+	OIDC       web.OIDCConfig
+}
+
+// accountsFromEnv reads the account settings: CLAIMDESK_REQUIRE_MFA,
+// CLAIMDESK_MFA_KEY and the CLAIMDESK_OIDC_* variables. It refuses
+// settings that would not work, naming the variable.
+func accountsFromEnv(cfg *Config) error {
+	switch v := strings.ToLower(strings.TrimSpace(os.Getenv("CLAIMDESK_REQUIRE_MFA"))); v {
+	case "", "none", "off":
+	case "admin", "admins":
+		cfg.RequireMFA = []factcheck.Role{factcheck.RoleAdmin}
+	case "reviewer", "reviewers":
+		cfg.RequireMFA = []factcheck.Role{factcheck.RoleReviewer, factcheck.RoleAdmin}
+	case "editor", "editors", "all", "everyone":
+		cfg.RequireMFA = []factcheck.Role{factcheck.RoleEditor, factcheck.RoleReviewer, factcheck.RoleAdmin}
+	default:
+		return fmt.Errorf("CLAIMDESK_REQUIRE_MFA=%s: use admin (admins), reviewer (reviewers and admins), all, or none", v)
+	}
+	cfg.MFAKey = os.Getenv("CLAIMDESK_MFA_KEY")
+	if cfg.MFAKey != "" && len(cfg.MFAKey) < 16 {
+		return errors.New("CLAIMDESK_MFA_KEY is too short: use at least 16 random characters (e.g. openssl rand -base64 32)")
+	}
+	o := web.OIDCConfig{Issuer: strings.TrimSpace(os.Getenv("CLAIMDESK_OIDC_ISSUER")), ClientID: os.Getenv("CLAIMDESK_OIDC_CLIENT_ID"),
+		ClientSecret: os.Getenv("CLAIMDESK_OIDC_CLIENT_SECRET"), DefaultRole: factcheck.Role(strings.TrimSpace(env("CLAIMDESK_OIDC_DEFAULT_ROLE", "editor")))}
+	for _, d := range strings.Split(os.Getenv("CLAIMDESK_OIDC_ALLOWED_DOMAINS"), ",") {
+		if d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@")); d != "" {
+			o.AllowedDomains = append(o.AllowedDomains, d)
+		}
+	}
+	if o.Issuer == "" {
+		if o.ClientID != "" || len(o.AllowedDomains) > 0 {
+			return errors.New("CLAIMDESK_OIDC_CLIENT_ID or CLAIMDESK_OIDC_ALLOWED_DOMAINS is set without CLAIMDESK_OIDC_ISSUER: set the provider's issuer URL too (e.g. https://accounts.google.com)")
+		}
+		return nil
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("CLAIMDESK_OIDC_ISSUER=%s is not an http(s) URL", o.Issuer)
+	} else if o.ClientID == "" || o.ClientSecret == "" {
+		return errors.New("single sign-on needs CLAIMDESK_OIDC_CLIENT_ID and CLAIMDESK_OIDC_CLIENT_SECRET as well as CLAIMDESK_OIDC_ISSUER")
+	} else if !o.DefaultRole.Valid() {
+		return fmt.Errorf("CLAIMDESK_OIDC_DEFAULT_ROLE=%s: use editor, reviewer or admin", o.DefaultRole)
+	}
+	cfg.OIDC = o
+	return nil
 }
 
 func env(name, def string) string {

@@ -1,11 +1,11 @@
 // Command claimdesk is the fact-checking desk: one binary that serves the
 // site and API, and runs the desk's maintenance jobs.
 //
-//	claimdesk serve [--addr :8080] [--db data/claimdesk.db] [--no-seed]
+//	claimdesk serve [--addr :8080] [--metrics-addr 127.0.0.1:9090] [--db data/claimdesk.db] [--no-seed]
 //	claimdesk seed
 //	claimdesk suggest [FILE|-]
 //	claimdesk user add --email E --name N --role R   (password on stdin)
-//	claimdesk user list | user reset-password --email E | user deactivate --email E | user activate --email E
+//	claimdesk user list | user reset-password --email E | user deactivate --email E | user activate --email E | user reset-2fa --email E
 //	claimdesk token create --email E
 //	claimdesk backup FILE | claimdesk restore FILE
 //
@@ -80,7 +80,8 @@ Usage:
   claimdesk user reset-password --email E   (new password on stdin)
   claimdesk user deactivate --email E       end the user's sessions and tokens; no more logins
   claimdesk user activate --email E         let a deactivated user log in again
-  claimdesk token create --email E  print a new API token once
+  claimdesk user reset-2fa --email E        turn off a user's two-factor authentication (lost phone and codes)
+  claimdesk token create --email E  print a new API token once (expires in 90 days; --expires-days)
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
   claimdesk restore FILE           check a backup and put it in place (server stopped)
   claimdesk help COMMAND           explain a command and its flags
@@ -90,9 +91,11 @@ working directory, unless --db FILE or CLAIMDESK_DB names another, or
 CLAIMDESK_DATABASE_URL=postgres://… selects PostgreSQL. Only serve creates a
 database that does not exist yet.
 
-Environment: CLAIMDESK_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
+Environment: CLAIMDESK_ADDR, CLAIMDESK_METRICS_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
 CLAIMDESK_ADMIN_EMAIL, CLAIMDESK_ADMIN_PASSWORD, CLAIMDESK_NEWSROOM, CLAIMDESK_LOG_LEVEL,
-CLAIMDESK_SQL_DEBUG.
+CLAIMDESK_SQL_DEBUG, CLAIMDESK_REQUIRE_MFA, CLAIMDESK_MFA_KEY, CLAIMDESK_OIDC_ISSUER,
+CLAIMDESK_OIDC_CLIENT_ID, CLAIMDESK_OIDC_CLIENT_SECRET, CLAIMDESK_OIDC_ALLOWED_DOMAINS,
+CLAIMDESK_OIDC_DEFAULT_ROLE.
 `
 
 // run dispatches a subcommand. It is main without the process: tests call it.
@@ -144,6 +147,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return runUserSetActive(ctx, "deactivate", args[1:], stdout, stderr)
 		case "activate":
 			return runUserSetActive(ctx, "activate", args[1:], stdout, stderr)
+		case "reset-2fa":
+			return runUserResetTOTP(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fmt.Fprint(stderr, commandHelp["user"])
@@ -178,12 +183,14 @@ func runHelp(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 // commandHelp explains each command's arguments; newFlagSet prints it
 // above the flags for -h and "claimdesk help COMMAND".
 var commandHelp = map[string]string{
-	"serve": `Usage: claimdesk serve [--addr :8080] [--db FILE] [--no-seed] [--require-other-reviewer]
+	"serve": `Usage: claimdesk serve [--addr :8080] [--metrics-addr HOST:PORT] [--db FILE] [--no-seed] [--require-other-reviewer]
 
 Serves the site, the desk and the API. A database that does not exist yet is
 created; an empty one gets its first admin (CLAIMDESK_ADMIN_EMAIL and
 CLAIMDESK_ADMIN_PASSWORD, or a generated password printed once) and the demo
-data. SIGINT and SIGTERM drain in-flight requests and exit 0.
+data. Prometheus metrics are served only with --metrics-addr, on that
+separate address at /metrics. SIGINT and SIGTERM drain in-flight requests
+and exit 0.
 `,
 	"seed": `Usage: claimdesk seed [--db FILE]
 
@@ -202,6 +209,7 @@ check-worthiness score and reasons. Binary input is refused.
   claimdesk user reset-password --email E   (new password on stdin)
   claimdesk user deactivate --email E
   claimdesk user activate --email E
+  claimdesk user reset-2fa --email E
 
 Passwords are read from stdin: typed without echo after a prompt on a
 terminal, or the first line of a pipe. Run "claimdesk help user add" for flags.
@@ -230,14 +238,22 @@ deactivated.
 
 Lets a deactivated user log in again (revoked API tokens stay revoked).
 `,
-	"token": `Usage: claimdesk token create --email E [--name LABEL]
+	"user reset-2fa": `Usage: claimdesk user reset-2fa --email E
+
+Turns off the user's two-factor authentication and deletes their recovery
+codes, for someone who lost both their phone and their codes (an admin can
+do the same on /desk/users). They log in with their password alone until
+they set it up again; where the desk requires it, they are asked to at once.
+`,
+	"token": `Usage: claimdesk token create --email E [--name LABEL] [--expires-days 90]
 
 Prints a new API token for the user, once.
 `,
-	"token create": `Usage: claimdesk token create --email E [--name LABEL]
+	"token create": `Usage: claimdesk token create --email E [--name LABEL] [--expires-days 90]
 
 Prints a new API token for the user, once; send it as
-Authorization: Bearer TOKEN.
+Authorization: Bearer TOKEN. It expires after 90 days unless
+--expires-days says otherwise (0: never).
 `,
 	"backup": `Usage: claimdesk backup [--db FILE] BACKUP_FILE
 

@@ -219,8 +219,11 @@ func TestSuggestJSONLines(t *testing.T) {
 
 func TestUserAddAndTokenCreate(t *testing.T) {
 	db := emptyDB(t)
-	if _, _, err := runCLI(t, "short\n", "user", "add", "--db", db, "--email", "ed@paper.example", "--name", "Ed", "--role", "editor"); err == nil || !strings.Contains(err.Error(), "at least 10") {
+	if _, _, err := runCLI(t, "short\n", "user", "add", "--db", db, "--email", "ed@paper.example", "--name", "Ed", "--role", "editor"); err == nil || !strings.Contains(err.Error(), "at least 12") {
 		t.Fatalf("short password accepted: %v", err)
+	}
+	if _, _, err := runCLI(t, "password1234\n", "user", "add", "--db", db, "--email", "ed@paper.example", "--name", "Ed", "--role", "editor"); err == nil || !strings.Contains(err.Error(), "too easy to guess") {
+		t.Fatalf("guessable password accepted: %v", err)
 	}
 	if _, _, err := runCLI(t, "a fine password\n", "user", "add", "--db", db, "--email", "ed@paper.example", "--name", "Ed", "--role", "boss"); err == nil {
 		t.Fatal("unknown role accepted")

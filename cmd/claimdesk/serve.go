@@ -23,6 +23,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg Config
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("CLAIMDESK_ADDR", ":8080"), "listen address, HOST:PORT or :PORT (env CLAIMDESK_ADDR)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("CLAIMDESK_METRICS_ADDR", ""), "serve Prometheus metrics at http://HOST:PORT/metrics on this separate address, e.g. 127.0.0.1:9090; off when empty (env CLAIMDESK_METRICS_ADDR)")
 	dbFlags(fs, &cfg)
 	fs.BoolVar(&cfg.NoSeed, "no-seed", false, "do not load the demo data into an empty database")
 	fs.BoolVar(&cfg.RequireOther, "require-other-reviewer", os.Getenv("CLAIMDESK_REQUIRE_OTHER_REVIEWER") == "true", "forbid publishing one's own claims (env CLAIMDESK_REQUIRE_OTHER_REVIEWER=true)")
@@ -32,10 +33,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	} else if err := checkAddr(cfg.Addr); err != nil {
 		return err
+	} else if cfg.MetricsAddr != "" {
+		if err := checkAddr(cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
 	}
 	cfg.BaseURL = env("CLAIMDESK_BASE_URL", "")
 	cfg.Newsroom = env("CLAIMDESK_NEWSROOM", "claimdesk")
 	adminFromEnv(&cfg)
+	if err := accountsFromEnv(&cfg); err != nil {
+		return err
+	}
 
 	log := newLogger(stderr)
 	scfg := cfg.storeConfig()
@@ -79,9 +87,34 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		l.Close()
 		return err
 	}
+	// Metrics get a listener of their own, never the public one: they
+	// name every route and count logins.
+	metricsDone := make(chan error, 1)
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	if cfg.MetricsAddr != "" {
+		ml, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("metrics: %w", listenError(cfg.MetricsAddr, err))
+		}
+		log.Info("serving metrics", "addr", ml.Addr().String())
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", ml.Addr().String())
+		go func() { metricsDone <- srv.ServeMetrics(serveCtx, ml) }()
+	} else {
+		metricsDone <- nil
+	}
+	if cfg.OIDC.Issuer != "" {
+		log.Info("single sign-on", "issuer", cfg.OIDC.Issuer, "redirect_uri", strings.TrimRight(cfg.BaseURL, "/")+"/login/oidc/callback",
+			"allowed_domains", cfg.OIDC.AllowedDomains, "default_role", cfg.OIDC.DefaultRole)
+	}
 	log.Info("serving", "addr", l.Addr().String(), "base_url", cfg.BaseURL)
 	fmt.Fprintf(stdout, "claimdesk is serving on %s\n", cfg.BaseURL)
-	err = srv.Serve(ctx, l)
+	err = srv.Serve(serveCtx, l)
+	stopServing()
+	if merr := <-metricsDone; err == nil && merr != nil {
+		err = fmt.Errorf("metrics: %w", merr)
+	}
 	log.Info("stopped")
 	return err
 }

@@ -117,6 +117,44 @@ func runUserSetActive(ctx context.Context, verb string, args []string, stdout, s
 	return nil
 }
 
+// runUserResetTOTP turns a user's two-factor authentication off.
+func runUserResetTOTP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	var email string
+	fs := newFlagSet("user reset-2fa", stderr)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&email, "email", "", "the user's email address (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := requireArgs(fs, 0); err != nil {
+		return err
+	} else if email == "" {
+		return errors.New("user reset-2fa: --email is required")
+	}
+	st, err := openExisting(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := userByEmail(ctx, st, cfg, email)
+	if err != nil {
+		return err
+	}
+	on, err := st.TOTPEnabled(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := st.DisableTOTP(ctx, u.ID); err != nil {
+		return err
+	}
+	if !on {
+		fmt.Fprintf(stdout, "%s had no two-factor authentication on; nothing to reset\n", u.Email)
+		return nil
+	}
+	fmt.Fprintf(stdout, "two-factor authentication of %s is off; they log in with their password and set it up again\n", u.Email)
+	return nil
+}
+
 func userByEmail(ctx context.Context, st *store.Store, cfg Config, email string) (*factcheck.User, error) {
 	u, err := st.UserByEmail(ctx, email)
 	if factcheck.ErrorCode(err) == factcheck.ENOTFOUND {

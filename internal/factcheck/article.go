@@ -28,14 +28,15 @@ type Article struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
-// Normalize trims metadata fields and refreshes BodySHA256. The body is left
-// as given (apart from CRLF line ends) because offsets point into it.
+// Normalize trims metadata fields, drops control characters and refreshes
+// BodySHA256. The body keeps its newlines and tabs and is not trimmed,
+// because offsets point into it.
 func (a *Article) Normalize() {
-	a.Title = strings.TrimSpace(a.Title)
-	a.URL = strings.TrimSpace(a.URL)
-	a.Outlet = strings.TrimSpace(a.Outlet)
-	a.Author = strings.TrimSpace(a.Author)
-	a.Body = strings.ReplaceAll(a.Body, "\r\n", "\n")
+	a.Title = CleanLine(a.Title)
+	a.URL = CleanLine(a.URL)
+	a.Outlet = CleanLine(a.Outlet)
+	a.Author = CleanLine(a.Author)
+	a.Body = CleanText(a.Body)
 	sum := sha256.Sum256([]byte(a.Body))
 	a.BodySHA256 = hex.EncodeToString(sum[:])
 }

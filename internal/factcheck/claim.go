@@ -72,13 +72,14 @@ const MaxQuote = 4000
 // checkable statements.
 const MaxClaimsPerArticle = 2000
 
-// Normalize trims the claim's text fields, cleans its tags and fills in the slug.
+// Normalize trims the claim's text fields and drops control characters
+// from them, cleans its tags and fills in the slug.
 func (c *Claim) Normalize() {
-	c.Quote = strings.TrimSpace(c.Quote)
-	c.Claimant = strings.TrimSpace(c.Claimant)
-	c.Summary = strings.TrimSpace(c.Summary)
-	c.Rationale = strings.TrimSpace(c.Rationale)
-	c.RatingKey = strings.TrimSpace(c.RatingKey)
+	c.Quote = strings.TrimSpace(CleanText(c.Quote))
+	c.Claimant = CleanLine(c.Claimant)
+	c.Summary = CleanLine(c.Summary)
+	c.Rationale = strings.TrimSpace(CleanText(c.Rationale))
+	c.RatingKey = CleanLine(c.RatingKey)
 	c.Tags = NormalizeTags(c.Tags)
 	if c.Slug == "" {
 		c.Slug = Slugify(c.Quote, 60)
@@ -185,7 +186,7 @@ func (c *Claim) Publish(by *User, now time.Time, requireOtherReviewer bool) erro
 // Correct records a public correction on a published claim. The caller has
 // already applied the changes to c; note explains them to readers.
 func (c *Claim) Correct(by *User, note string, now time.Time) error {
-	note = strings.TrimSpace(note)
+	note = strings.TrimSpace(CleanText(note))
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can correct published claims.")
 	} else if c.Status != StatusPublished && c.Status != StatusCorrected {
@@ -202,7 +203,7 @@ func (c *Claim) Correct(by *User, note string, now time.Time) error {
 
 // Retract withdraws a published claim, keeping it visible as retracted.
 func (c *Claim) Retract(by *User, note string, now time.Time) error {
-	note = strings.TrimSpace(note)
+	note = strings.TrimSpace(CleanText(note))
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can retract claims.")
 	} else if c.Status != StatusPublished && c.Status != StatusCorrected {

@@ -36,12 +36,12 @@ type Evidence struct {
 // TableName keeps the table name singular-uncountable.
 func (Evidence) TableName() string { return "evidence" }
 
-// Normalize trims fields and refreshes ExcerptSHA256.
+// Normalize trims fields, drops control characters and refreshes ExcerptSHA256.
 func (e *Evidence) Normalize() {
-	e.URL = strings.TrimSpace(e.URL)
-	e.Title = strings.TrimSpace(e.Title)
-	e.Publisher = strings.TrimSpace(e.Publisher)
-	e.Excerpt = strings.TrimSpace(e.Excerpt)
+	e.URL = CleanLine(e.URL)
+	e.Title = CleanLine(e.Title)
+	e.Publisher = CleanLine(e.Publisher)
+	e.Excerpt = strings.TrimSpace(CleanText(e.Excerpt))
 	if e.Stance == "" {
 		e.Stance = StanceContext
 	}

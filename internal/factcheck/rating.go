@@ -1,5 +1,7 @@
 package factcheck
 
+import "strings"
+
 // Rating is one step of the newsroom's rating scale. Value places it on the
 // numeric scale (1 = worst, 5 = best); ratings off the scale, such as
 // Misleading or Unproven, have a nil Value.
@@ -32,6 +34,14 @@ func DefaultRatings() []Rating {
 		{Key: "misleading", Label: "Misleading", Color: "#8250df", Description: "The facts may be right but they are presented in a way that gives a false impression."},
 		{Key: "unproven", Label: "Unproven", Color: "#57606a", Description: "There is not enough evidence to prove or disprove the claim."},
 	}
+}
+
+// Normalize trims the rating's text and drops control characters from it.
+func (r *Rating) Normalize() {
+	r.Key = CleanLine(r.Key)
+	r.Label = CleanLine(r.Label)
+	r.Description = strings.TrimSpace(CleanText(r.Description))
+	r.Color = CleanLine(r.Color)
 }
 
 // Validate returns an EINVALID error naming the first bad field.

@@ -26,10 +26,10 @@ type Report struct {
 // MaxReportMessage is the longest report message accepted, in bytes.
 const MaxReportMessage = 4000
 
-// Normalize trims the report's fields.
+// Normalize trims the report's fields and drops control characters.
 func (r *Report) Normalize() {
-	r.Message = strings.TrimSpace(strings.ReplaceAll(r.Message, "\r\n", "\n"))
-	r.Email = strings.TrimSpace(r.Email)
+	r.Message = strings.TrimSpace(CleanText(r.Message))
+	r.Email = CleanLine(r.Email)
 }
 
 // Validate returns an EINVALID error naming the first bad field: the

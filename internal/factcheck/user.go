@@ -4,6 +4,11 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn"
+	"github.com/trustelem/zxcvbn/match"
 )
 
 // Role is what a user may do on the desk.
@@ -46,10 +51,11 @@ func (u *User) CanReview() bool {
 // IsAdmin reports whether u manages users, tokens and the rating scale.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 
-// Normalize trims the user's fields and lowercases the email.
+// Normalize trims the user's fields, drops control characters and
+// lowercases the email.
 func (u *User) Normalize() {
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	u.Name = strings.TrimSpace(u.Name)
+	u.Email = strings.ToLower(CleanLine(u.Email))
+	u.Name = CleanLine(u.Name)
 }
 
 // Validate returns an EINVALID error naming the first bad field.
@@ -66,15 +72,85 @@ func (u *User) Validate() error {
 	return nil
 }
 
-// MinPasswordLength is the shortest password the desk accepts.
-const MinPasswordLength = 10
+// Password rules (OWASP ASVS 2.1): at least MinPasswordLength characters,
+// at most 72 bytes (bcrypt reads no further), and a zxcvbn strength score
+// of at least MinPasswordScore (0–4; 3 means about 10^8 guesses or more,
+// "safely unguessable" against a slow hash).
+const (
+	MinPasswordLength = 12
+	MaxPasswordBytes  = 72
+	MinPasswordScore  = 3
+)
 
-// ValidatePassword returns an EINVALID error for a password too weak to use.
-func ValidatePassword(pw string) error {
-	if len(pw) < MinPasswordLength {
+// ValidatePassword returns an EINVALID error on the field "password" for a
+// password too short, too long or too easy to guess, with the reason in
+// words a person can act on. userInputs are words the password must not
+// lean on: the user's email and name. Every path that sets a password
+// (the first admin, user add on the desk or the command line, a reset, a
+// change of one's own) goes through it.
+func ValidatePassword(pw string, userInputs ...string) error {
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
 		return FieldError("password", "Password must be at least %d characters.", MinPasswordLength)
-	} else if len(pw) > 72 {
-		return FieldError("password", "Password must be at most 72 bytes.")
+	case len(pw) > MaxPasswordBytes:
+		return FieldError("password", "Password must be at most %d bytes.", MaxPasswordBytes)
+	case !utf8.ValidString(pw):
+		return FieldError("password", "Password must be valid text.")
 	}
-	return nil
+	var inputs []string
+	for _, in := range userInputs {
+		in = strings.ToLower(strings.TrimSpace(in))
+		if in == "" {
+			continue
+		}
+		inputs = append(inputs, in)
+		local, domain, _ := strings.Cut(in, "@")
+		inputs = append(inputs, strings.FieldsFunc(local+" "+domain, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
+	}
+	r := zxcvbn.PasswordStrength(pw, inputs)
+	if r.Score >= MinPasswordScore {
+		return nil
+	}
+	return FieldError("password", "This password is too easy to guess: %s Use four or more uncommon words, or a password manager's random password.", passwordWeakness(r.Sequence))
+}
+
+// passwordWeakness names what makes a password guessable, from the longest
+// pattern zxcvbn found in it.
+func passwordWeakness(seq []*match.Match) string {
+	var m *match.Match
+	for _, x := range seq {
+		if x.Pattern != "bruteforce" && (m == nil || len(x.Token) > len(m.Token)) {
+			m = x
+		}
+	}
+	if m == nil {
+		return "it is short for random characters."
+	}
+	switch m.Pattern {
+	case "dictionary":
+		switch m.DictionaryName {
+		case "passwords":
+			if m.Rank <= 1000 && !m.L33t && !m.Reversed {
+				return "it is one of the most common passwords."
+			}
+			return "it is close to a commonly used password."
+		case "user_inputs":
+			return "it is built on your name or email address."
+		case "female_names", "male_names", "surnames":
+			return "names and surnames are easy to guess."
+		}
+		if m.L33t || m.Reversed {
+			return "common words stay easy to guess with swapped letters or reversed."
+		}
+		return "a few common words are easy to guess."
+	case "spatial":
+		return "keyboard patterns like qwerty are easy to guess."
+	case "repeat":
+		return "repeated characters or words like aaa are easy to guess."
+	case "sequence":
+		return "sequences like abc or 6543 are easy to guess."
+	case "date", "regex":
+		return "dates and years are easy to guess."
+	}
+	return "it follows a pattern that is easy to guess."
 }

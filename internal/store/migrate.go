@@ -34,6 +34,7 @@ var migrations = []migration{
 	{8, "readiness heartbeat", migrateHeartbeat},
 	{9, "user deactivation", migrateDeactivation},
 	{publicStateVersion, "public version", migratePublicState},
+	{11, "account security", migrateAccountSecurity},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -359,4 +360,52 @@ func migrateHeartbeat(tx *gorm.DB, d Dialect) error {
 // them (their claims and revisions keep their author).
 func migrateDeactivation(tx *gorm.DB, d Dialect) error {
 	return execAll(tx, d, `ALTER TABLE users ADD COLUMN deactivated_at {{time}}`)
+}
+
+// migrateAccountSecurity adds what accounts and sessions need to hold up
+// (issue 15): a server secret every node shares (device cookies, CSRF
+// tokens, pending second factors), atomic login throttling with logged
+// lockouts, session activity (idle timeout, the "your sessions" list),
+// token expiry, TOTP second factors with hashed recovery codes, and the
+// single sign-on identities linked to users. Nothing about a user's
+// second factor is a column of users, so partly migrated databases still
+// take users.
+func migrateAccountSecurity(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`CREATE TABLE server_secrets (
+			name TEXT PRIMARY KEY,
+			value TEXT NOT NULL,
+			created_at {{time}} NOT NULL)`,
+		`CREATE TABLE login_locks (
+			key TEXT PRIMARY KEY,
+			locked_until {{time}} NOT NULL)`,
+		`ALTER TABLE sessions ADD COLUMN last_seen_at {{time}}`,
+		`ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password'`,
+		`ALTER TABLE api_tokens ADD COLUMN expires_at {{time}}`,
+		`CREATE INDEX api_tokens_user ON api_tokens(user_id)`,
+		`CREATE TABLE user_totp (
+			user_id {{ref}} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+			secret TEXT NOT NULL,
+			enabled_at {{time}},
+			last_step BIGINT NOT NULL DEFAULT 0,
+			created_at {{time}} NOT NULL)`,
+		`CREATE TABLE recovery_codes (
+			id {{id}},
+			user_id {{ref}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			code_hash TEXT NOT NULL,
+			used_at {{time}},
+			created_at {{time}} NOT NULL)`,
+		`CREATE INDEX recovery_codes_user ON recovery_codes(user_id)`,
+		`CREATE TABLE user_identities (
+			id {{id}},
+			user_id {{ref}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			issuer TEXT NOT NULL,
+			subject TEXT NOT NULL,
+			email TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			last_login_at {{time}},
+			UNIQUE (issuer, subject))`,
+	)
 }

@@ -11,6 +11,7 @@ import (
 // SaveRating adds a rating to the scale or updates the one with the same
 // key. It returns EINVALID for a bad rating.
 func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
+	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return err
 	}

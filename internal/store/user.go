@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -28,7 +29,7 @@ func (s *Store) CreateUser(ctx context.Context, u *factcheck.User, password stri
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return err
-	} else if err := factcheck.ValidatePassword(password); err != nil {
+	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
@@ -66,7 +67,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (boo
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return false, err
-	} else if err := factcheck.ValidatePassword(password); err != nil {
+	} else if err := factcheck.ValidatePassword(password, u.Email); err != nil {
 		return false, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost) // before the lock: it takes ~0.1 s
@@ -95,8 +96,13 @@ func (s *Store) BootstrapAdmin(ctx context.Context, email, password string) (boo
 }
 
 // SetPassword replaces a user's password and ends all of their sessions.
+// It returns ENOTFOUND for an unknown user and EINVALID (field "password")
+// for a password factcheck.ValidatePassword refuses.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := factcheck.ValidatePassword(password); err != nil {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
@@ -161,31 +167,6 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*fact
 	return u, nil
 }
 
-// loginFailure is one failed login, kept in the database so every node
-// sees the same count.
-type loginFailure struct {
-	ID        int64
-	Key       string
-	CreatedAt time.Time
-}
-
-// RecordLoginFailure notes one failed login for key (an IP or an email).
-func (s *Store) RecordLoginFailure(ctx context.Context, key string) error {
-	return s.w.WithContext(ctx).Create(&loginFailure{Key: key, CreatedAt: s.now()}).Error
-}
-
-// LoginFailures counts the failures recorded for key since the given time.
-func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int64, error) {
-	var n int64
-	err := s.w.WithContext(ctx).Model(&loginFailure{}).Where("key = ? AND created_at > ?", key, since).Count(&n).Error
-	return n, err
-}
-
-// ClearLoginFailures forgets the failures for key and prunes old ones.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string, before time.Time) error {
-	return s.w.WithContext(ctx).Where("key = ? OR created_at < ?", key, before).Delete(&loginFailure{}).Error
-}
-
 // SetRole changes a user's role and ends their sessions, so the new role
 // applies at once. It returns EINVALID for an unknown role.
 func (s *Store) SetRole(ctx context.Context, userID int64, role factcheck.Role) error {
@@ -237,4 +218,105 @@ func (s *Store) SetActive(ctx context.Context, userID int64, active bool) error 
 		}
 		return tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error
 	})
+}
+
+// ChangePassword sets a user's own password after checking the current
+// one, and ends every other session of theirs (keepToken is the session
+// making the change; it stays). It returns EINVALID on the field
+// "current_password" when the current password is wrong (or the user
+// signs in only with single sign-on and has none), and on "password" when
+// the new one is refused by factcheck.ValidatePassword.
+func (s *Store) ChangePassword(ctx context.Context, userID int64, current, password, keepToken string) error {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		return factcheck.FieldError("current_password", "Your current password is not right.")
+	} else if err := factcheck.ValidatePassword(password, u.Email, u.Name); err != nil {
+		return err
+	} else if password == current {
+		return factcheck.FieldError("password", "The new password is the one you have now.")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
+	if err != nil {
+		return err
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gormDB) error {
+		if err := tx.Model(&factcheck.User{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": string(hash), "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return tx.Where("user_id = ? AND token_hash <> ?", userID, hashToken(keepToken)).Delete(&session{}).Error
+	})
+}
+
+// userIdentity links a user to an account at an OpenID Connect provider.
+type userIdentity struct {
+	ID          int64
+	UserID      int64
+	Issuer      string
+	Subject     string
+	Email       string
+	CreatedAt   time.Time
+	LastLoginAt *time.Time
+}
+
+func (userIdentity) TableName() string { return "user_identities" }
+
+// SSOLogin is what an OpenID Connect provider vouched for.
+type SSOLogin struct {
+	Issuer, Subject string
+	// Email is verified by the provider; Name may be empty.
+	Email, Name string
+	// Role is given to a user created by this login.
+	Role factcheck.Role
+}
+
+// SSOUser returns the user for a single sign-on login, and whether it was
+// created now. The user linked to (issuer, subject) comes first; else the
+// user with the verified email, which is then linked; else a new user
+// with l.Role and no password (they sign in only through the provider
+// until someone sets one). A deactivated user gets EUNAUTHORIZED.
+func (s *Store) SSOUser(ctx context.Context, l SSOLogin) (*factcheck.User, bool, error) {
+	var u factcheck.User
+	created := false
+	now := s.now()
+	err := s.w.WithContext(ctx).Transaction(func(tx *gormDB) error {
+		u, created = factcheck.User{}, false
+		var id userIdentity
+		if err := tx.Where("issuer = ? AND subject = ?", l.Issuer, l.Subject).Limit(1).Find(&id).Error; err != nil {
+			return err
+		}
+		if id.ID != 0 {
+			if err := tx.First(&u, id.UserID).Error; err != nil {
+				return wrap(err, "User")
+			}
+			return tx.Model(&userIdentity{}).Where("id = ?", id.ID).Updates(map[string]any{"last_login_at": now, "email": l.Email}).Error
+		}
+		if err := tx.Where("email = ?", normEmail(l.Email)).Limit(1).Find(&u).Error; err != nil {
+			return err
+		}
+		if u.ID == 0 {
+			name := l.Name
+			if name == "" {
+				name, _, _ = strings.Cut(l.Email, "@")
+			}
+			u = factcheck.User{Email: l.Email, Name: name, Role: l.Role, CreatedAt: now, UpdatedAt: now}
+			u.Normalize()
+			if err := u.Validate(); err != nil {
+				return err
+			}
+			if err := tx.Omit("DeactivatedAt").Create(&u).Error; err != nil {
+				return wrap(err, "A user with this email")
+			}
+			created = true
+		}
+		return tx.Create(&userIdentity{UserID: u.ID, Issuer: l.Issuer, Subject: l.Subject, Email: l.Email, CreatedAt: now, LastLoginAt: &now}).Error
+	})
+	if err != nil {
+		return nil, false, err
+	} else if !u.Active() {
+		return nil, false, factcheck.Errorf(factcheck.EUNAUTHORIZED, "This account has been deactivated. Ask an admin to reactivate it.")
+	}
+	return &u, created, nil
 }

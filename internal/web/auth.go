@@ -1,15 +1,34 @@
 package web
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 	"claimdesk/views"
+)
+
+// Cookies of the login flow (named with __Host- on https, see cookieName).
+const (
+	// deviceCookie marks a browser that has logged in to an account
+	// before (OWASP's device cookies): signed, it exempts that browser
+	// from the account's lockout, so guessing from elsewhere cannot lock
+	// the owner out. It proves nothing else and logs no one in.
+	deviceCookie = "claimdesk_device"
+	// pendingCookie carries a login whose password was right and whose
+	// second factor is still to come, for pendingTTL.
+	pendingCookie = "claimdesk_pending"
+	deviceTTL     = 365 * 24 * time.Hour
+	pendingTTL    = 5 * time.Minute
 )
 
 // loginPage shows the login form, or sends a logged-in user on.
@@ -17,60 +36,209 @@ func (s *Server) loginPage(c echo.Context) error {
 	if userOf(c) != nil {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	return s.render(c, http.StatusOK, views.LoginPage(views.LoginView{Page: s.page(c, "Log in"), Next: safeNext(c.QueryParam("next"))}))
+	return s.render(c, http.StatusOK, views.LoginPage(s.loginView(c, "", safeNext(c.QueryParam("next")))))
 }
 
-// login checks the password, rate-limited per IP and per email, and starts
-// a session. Failures re-render the form with the message by the field.
+// loginView is the login form's view, with the single sign-on button
+// when it is configured.
+func (s *Server) loginView(c echo.Context, email, next string) views.LoginView {
+	v := views.LoginView{Page: s.page(c, "Log in"), Email: email, Next: next}
+	if s.sso != nil {
+		v.SSOLabel = "Sign in with " + s.sso.name
+		v.SSOURL = "/login/oidc?next=" + url.QueryEscape(next)
+	}
+	return v
+}
+
+// login checks an email and password and starts a session, or asks for
+// the second factor when the user has one. Each attempt is counted before
+// the password is checked (store.ReserveLoginAttempt), against the
+// client's address and against the account, so attempts sent in parallel
+// all count. A browser with the account's device cookie is counted
+// against its own device key instead of the account: the owner's browser
+// gets in while someone elsewhere guesses at the account. Failures are
+// logged with the account, never the password.
 func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
-	email := strings.TrimSpace(c.FormValue("email"))
+	email := strings.ToLower(factcheck.CleanLine(c.FormValue("email")))
 	next := safeNext(c.FormValue("next"))
-	v := views.LoginView{Page: s.page(c, "Log in"), Email: email, Next: next}
-	now := s.now()
-	since := now.Add(-s.cfg.LoginWindow)
-	keys := []string{"ip:" + c.RealIP(), "email:" + strings.ToLower(email)}
-	for _, k := range keys {
-		n, err := s.store.LoginFailures(ctx, k, since)
-		if err != nil {
-			return err
-		} else if n >= int64(s.cfg.LoginLimit) {
-			v.Error = "Too many failed attempts. Wait 15 minutes and try again."
-			c.Response().Header().Set("Retry-After", "900")
-			return s.render(c, http.StatusTooManyRequests, views.LoginPage(v))
-		}
+	v := s.loginView(c, email, next)
+	keys := []string{"ip:" + c.RealIP()}
+	device := s.deviceKey(c, email)
+	if device != "" {
+		keys = append(keys, "device:"+device)
+	} else {
+		keys = append(keys, "email:"+email)
+	}
+	att, ok, err := s.reserveAttempt(c, keys, email)
+	if err != nil {
+		return err
+	} else if !ok {
+		v.Error = lockedMessage(att.Refused.Until.Sub(s.now()))
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(v))
 	}
 	u, err := s.store.Authenticate(ctx, email, c.FormValue("password"))
 	if factcheck.ErrorCode(err) == factcheck.EUNAUTHORIZED {
-		for _, k := range keys {
-			if err := s.store.RecordLoginFailure(ctx, k); err != nil {
-				return err
-			}
-		}
+		s.logger(c).Warn("login failed", "account", email, "ip", c.RealIP(), "known_device", device != "", "reason", factcheck.ErrorMessage(err))
 		v.Error = factcheck.ErrorMessage(err)
 		return s.render(c, http.StatusUnauthorized, views.LoginPage(v))
 	} else if err != nil {
 		return err
 	}
-	s.store.ClearLoginFailures(ctx, keys[1], now.Add(-24*time.Hour))
-	token, err := s.store.CreateSession(ctx, u.ID, s.cfg.SessionTTL)
+	// The attempt that got in is not counted. Earlier failures against
+	// the account stay counted: a login must not hand whoever is guessing
+	// at it a fresh allowance. A known browser starts its own count afresh.
+	var clear []string
+	if device != "" {
+		clear = append(clear, "device:"+device)
+	}
+	if err := s.store.ReleaseLoginAttempt(ctx, att, clear...); err != nil {
+		return err
+	}
+	return s.passwordVerified(c, u, "password", next)
+}
+
+// passwordVerified continues a login whose first factor (a password, or
+// the single sign-on provider) checked out: to the second factor when the
+// user has one, else straight into a session.
+func (s *Server) passwordVerified(c echo.Context, u *factcheck.User, method, next string) error {
+	on, err := s.store.TOTPEnabled(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	} else if !on {
+		return s.startSession(c, u, method, next)
+	}
+	pending, err := s.keys.sign(c.Request().Context(), pendingCookie, strings.Join([]string{strconv.FormatInt(u.ID, 10), method, strconv.FormatInt(s.now().Unix(), 10)}, "|"))
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
-	s.logger(c).Info("login", "user_id", u.ID)
+	s.setCookie(c, pendingCookie, pending, int(pendingTTL.Seconds()))
+	return c.Redirect(http.StatusSeeOther, "/login/totp?next="+url.QueryEscape(next))
+}
+
+// pendingLogin returns the user and first-factor method of the login
+// waiting for its second factor in this browser; ok is false when there
+// is none, or it is older than pendingTTL.
+func (s *Server) pendingLogin(c echo.Context) (userID int64, method string, ok bool) {
+	raw := s.cookie(c, pendingCookie)
+	if raw == "" {
+		return 0, "", false
+	}
+	val, err := s.keys.verify(c.Request().Context(), pendingCookie, raw)
+	if err != nil {
+		return 0, "", false
+	}
+	parts := strings.Split(val, "|")
+	if len(parts) != 3 {
+		return 0, "", false
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	at, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || s.now().Sub(time.Unix(at, 0)) > pendingTTL {
+		return 0, "", false
+	}
+	return id, parts[1], true
+}
+
+// startSession logs u in: a new session (the browser's old one, if any,
+// ends), its cookie, a CSRF token bound to it (the anonymous one is
+// dropped), and the device cookie that exempts this browser from the
+// account's lockout from now on.
+func (s *Server) startSession(c echo.Context, u *factcheck.User, method, next string) error {
+	ctx := c.Request().Context()
+	if old := s.cookie(c, sessionCookie); old != "" {
+		if err := s.store.DeleteSession(ctx, old); err != nil {
+			return err
+		}
+	}
+	token, err := s.store.StartSession(ctx, store.NewSession{UserID: u.ID, TTL: s.cfg.SessionTTL, UserAgent: c.Request().UserAgent(), IP: c.RealIP(), Method: method})
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, token, int(s.cfg.SessionTTL.Seconds()))
+	s.setCookie(c, csrfCookie, "", -1)
+	s.setCookie(c, pendingCookie, "", -1)
+	if dev, err := s.newDeviceCookie(ctx, u.Email); err == nil {
+		s.setCookie(c, deviceCookie, dev, int(deviceTTL.Seconds()))
+	} else {
+		return err
+	}
+	s.logger(c).Info("login", "user_id", u.ID, "account", u.Email, "method", method, "ip", c.RealIP())
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// newDeviceCookie signs "email|nonce|issued" for this browser.
+func (s *Server) newDeviceCookie(ctx context.Context, email string) (string, error) {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return s.keys.sign(ctx, deviceCookie, strings.Join([]string{email, base64.RawURLEncoding.EncodeToString(b), strconv.FormatInt(s.now().Unix(), 10)}, "|"))
+}
+
+// deviceKey returns this browser's device id when it carries a valid
+// device cookie for email (it logged in to that account before, within a
+// year), or "".
+func (s *Server) deviceKey(c echo.Context, email string) string {
+	raw := s.cookie(c, deviceCookie)
+	if raw == "" || email == "" {
+		return ""
+	}
+	val, err := s.keys.verify(c.Request().Context(), deviceCookie, raw)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(val, "|")
+	if len(parts) != 3 || parts[0] != email {
+		return ""
+	}
+	at, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || s.now().Sub(time.Unix(at, 0)) > deviceTTL {
+		return ""
+	}
+	return parts[1]
+}
+
+// reserveAttempt counts a login (or second-factor) attempt against keys
+// before anything is checked, logs the lockouts it starts and the ones
+// that have ended, each with the account, and reports whether the attempt
+// may go on. When not, att.Refused says until when, and Retry-After is set.
+func (s *Server) reserveAttempt(c echo.Context, keys []string, account string) (*store.LoginAttempt, bool, error) {
+	att, err := s.store.ReserveLoginAttempt(c.Request().Context(), keys, s.cfg.LoginLimit, s.cfg.LoginWindow)
+	if err != nil {
+		return nil, false, err
+	}
+	log := s.logger(c)
+	for _, l := range att.Unlocked {
+		log.Info("login lockout ended", "account", account, "key", l.Key, "locked_until", l.Until)
+	}
+	for _, l := range att.Locked {
+		log.Warn("login locked out", "account", account, "key", l.Key, "ip", c.RealIP(), "until", l.Until, "limit", s.cfg.LoginLimit, "window", s.cfg.LoginWindow.String())
+	}
+	if att.Refused != nil {
+		log.Warn("login refused while locked out", "account", account, "key", att.Refused.Key, "ip", c.RealIP(), "until", att.Refused.Until)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(att.Refused.Until.Sub(s.now()).Seconds()+0.999))))
+		return att, false, nil
+	}
+	return att, true, nil
+}
+
+// lockedMessage tells a locked-out user how long to wait.
+func lockedMessage(wait time.Duration) string {
+	mins := max(1, int((wait+time.Minute-1)/time.Minute))
+	unit := "minutes"
+	if mins == 1 {
+		unit = "minute"
+	}
+	return "Too many failed attempts. Wait " + strconv.Itoa(mins) + " " + unit + " and try again."
 }
 
 // logout ends the session and drops its cookie.
 func (s *Server) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+	if token := s.cookie(c, sessionCookie); token != "" {
+		if err := s.store.DeleteSession(c.Request().Context(), token); err != nil {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	s.setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 

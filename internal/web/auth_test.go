@@ -7,6 +7,13 @@ import (
 	"testing"
 )
 
+// More strong test passwords (testPassword is in server_test.go): the
+// desk refuses short and guessable ones, so tests use real passphrases.
+const (
+	testPassword2 = "quartz lantern orbit meadow"
+	testPassword3 = "velvet canyon ledger 1187"
+)
+
 func TestLoginLogoutAndCookies(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c := e.client()

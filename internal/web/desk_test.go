@@ -336,15 +336,21 @@ func TestUsersAndTokensPages(t *testing.T) {
 		t.Fatalf("editor sees users: %d", st)
 	}
 	token := e.csrfFrom(ed, "/desk/tokens")
-	if st, _, _ := e.postForm(ed, "/desk/users", url.Values{"_csrf": {token}, "email": {"x@y.example"}, "name": {"X"}, "role": {"admin"}, "password": {"long password here"}}); st != http.StatusForbidden {
+	if st, _, _ := e.postForm(ed, "/desk/users", url.Values{"_csrf": {token}, "email": {"x@y.example"}, "name": {"X"}, "role": {"admin"}, "password": {testPassword2}}); st != http.StatusForbidden {
 		t.Fatalf("editor adds users: %d", st)
 	}
 	atoken := e.csrfFrom(admin, "/desk/users")
 	st, body, _ := e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {"short"}})
-	if st != 422 || !strings.Contains(body, "at least 10") || !strings.Contains(body, "new@paper.example") {
-		t.Fatalf("weak password: %d", st)
+	if st != 422 || !strings.Contains(body, "at least 12") || !strings.Contains(body, "new@paper.example") {
+		t.Fatalf("short password: %d", st)
 	}
-	st, _, _ = e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {"long password here"}})
+	// A guessable one is refused with the reason next to the field.
+	st, body, _ = e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {"password1234"}})
+	if st != 422 || !strings.Contains(body, `class="field-error"`) || !strings.Contains(body, "too easy to guess: it is close to a commonly used password.") {
+		i := strings.Index(body, "field-error")
+		t.Fatalf("guessable password: %d %.300s", st, body[max(i, 0):])
+	}
+	st, _, _ = e.postForm(admin, "/desk/users", url.Values{"_csrf": {atoken}, "email": {"new@paper.example"}, "name": {"New Hire"}, "role": {"reviewer"}, "password": {testPassword2}})
 	if u, err := e.store.UserByEmail(t.Context(), "new@paper.example"); st != 200 || err != nil || u.Role != "reviewer" {
 		t.Fatalf("add user: %d %v", st, err)
 	}

@@ -21,8 +21,16 @@ func (s *Server) renderUsers(c echo.Context, status int, v views.UsersView) erro
 		return err
 	}
 	v.Page = s.page(c, "Users")
+	mfa, err := s.store.TOTPUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	for _, u := range us {
-		v.Users = append(v.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Self: u.ID == userOf(c).ID})
+		row := views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Self: u.ID == userOf(c).ID, Active: u.Active(), MFA: mfa[u.ID]}
+		if !u.Active() {
+			row.Deactivated = fmtDate(u.DeactivatedAt)
+		}
+		v.Users = append(v.Users, row)
 	}
 	return s.render(c, status, views.UsersPage(v))
 }
@@ -59,4 +67,61 @@ func (s *Server) setRole(c echo.Context) error {
 		return err
 	}
 	return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: "Role changed; that user's sessions were ended."})
+}
+
+// deactivateUser switches an account off: its sessions end and its API
+// tokens are revoked in the same transaction, so nothing it holds works
+// from the next request on. Admins cannot switch themselves off, and the
+// last active admin stays.
+func (s *Server) deactivateUser(c echo.Context) error { return s.setActive(c, false) }
+
+// activateUser lets a deactivated account log in again (its revoked
+// tokens stay revoked).
+func (s *Server) activateUser(c echo.Context) error { return s.setActive(c, true) }
+
+func (s *Server) setActive(c echo.Context, active bool) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c, "id", "User")
+	if err != nil {
+		return err
+	}
+	if id == userOf(c).ID && !active {
+		return s.renderUsers(c, http.StatusUnprocessableEntity, views.UsersView{Notice: "You cannot deactivate yourself; ask another admin."})
+	}
+	target, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetActive(ctx, id, active); factcheck.ErrorCode(err) == factcheck.EINVALID {
+		return s.renderUsers(c, http.StatusUnprocessableEntity, views.UsersView{Notice: factcheck.ErrorMessage(err)})
+	} else if err != nil {
+		return err
+	}
+	if active {
+		s.logger(c).Info("user reactivated", "account", target.Email, "by", userOf(c).Email)
+		return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: target.Email + " can log in again."})
+	}
+	s.logger(c).Warn("user deactivated", "account", target.Email, "by", userOf(c).Email)
+	return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: target.Email + " is deactivated: their sessions have ended and their API tokens are revoked."})
+}
+
+// resetUserTOTP turns another user's two-factor authentication off, for
+// someone who lost both their phone and their recovery codes. They log in
+// with their password alone until they set it up again (where the desk
+// requires it, at once).
+func (s *Server) resetUserTOTP(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c, "id", "User")
+	if err != nil {
+		return err
+	}
+	target, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DisableTOTP(ctx, id); err != nil {
+		return err
+	}
+	s.logger(c).Warn("two-factor authentication reset by an admin", "account", target.Email, "by", userOf(c).Email)
+	return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: "Two-factor authentication of " + target.Email + " is off; they log in with their password and set it up again."})
 }

@@ -186,7 +186,7 @@ func TestEmbedFastPathMetrics(t *testing.T) {
 		}
 	}
 	w := httptest.NewRecorder()
-	s.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	s.MetricsHandler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	want := `claimdesk_http_requests_total{method="GET",route="/embed/claims/:id",status="200"} 5`
 	if !strings.Contains(w.Body.String(), want) {
 		t.Errorf("metrics lack %s", want)

@@ -1,6 +1,10 @@
 package web
 
 import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -86,6 +90,32 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	se.latency.Observe(d.Seconds())
 }
 
-func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// MetricsHandler serves the server's Prometheus metrics at /metrics (and
+// only there). It is not part of the public site: cmd/claimdesk serves it
+// on its own listener (--metrics-addr), which an operator keeps on
+// loopback or a private network, because the metrics name every route
+// and count logins.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// ServeMetrics serves MetricsHandler on l until ctx is done.
+func (s *Server) ServeMetrics(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
 }

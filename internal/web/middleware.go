@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,18 +20,48 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 )
 
 // Context keys, cookie names and the CSRF token's form field and header.
+// Cookies are named with the __Host- prefix when they are Secure (see
+// cookieName).
 const (
 	ctxUser       = "user"
 	ctxBearer     = "bearer"
 	ctxCSRF       = "csrf"
+	ctxSession    = "session"
 	sessionCookie = "claimdesk_session"
 	csrfCookie    = "claimdesk_csrf"
 	csrfField     = "_csrf"
 	csrfHeader    = "X-CSRF-Token"
 )
+
+// cookieName is the name a cookie goes by on this desk: with the __Host-
+// prefix when cookies are Secure (BaseURL is https), which browsers accept
+// only from a secure origin, for the whole host (Path=/, no Domain), so no
+// subdomain and no plain-http page can plant or shadow it.
+func (s *Server) cookieName(base string) string {
+	if s.cfg.SecureCookies {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// setCookie sets a desk cookie: HttpOnly, Path=/, SameSite=Lax, Secure on
+// https, for maxAge seconds (0: for the browser session; <0: delete it).
+func (s *Server) setCookie(c echo.Context, base, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+// cookie returns the value of a desk cookie, or "".
+func (s *Server) cookie(c echo.Context, base string) string {
+	if ck, err := c.Cookie(s.cookieName(base)); err == nil {
+		return ck.Value
+	}
+	return ""
+}
 
 // logger returns the request-scoped logger carrying the request id.
 func (s *Server) logger(c echo.Context) *slog.Logger {
@@ -235,9 +266,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(ctxBearer, true)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			if u, err := s.store.SessionUser(ctx, ck.Value); err == nil {
+		if token := s.cookie(c, sessionCookie); token != "" {
+			if u, sess, err := s.store.Session(ctx, token, s.cfg.SessionIdle, c.RealIP()); err == nil {
 				c.Set(ctxUser, u)
+				c.Set(ctxSession, sessionRef{token: token, Session: sess})
 			} else if factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED {
 				return err
 			}
@@ -277,15 +309,63 @@ func requireRole(roles ...factcheck.Role) echo.MiddlewareFunc {
 	}
 }
 
-// csrf protects state-changing requests made with cookies using a
-// double-submit token: a random value in an HttpOnly cookie that forms echo
-// back in a hidden field (or htmx in the X-CSRF-Token header). Requests
-// authenticated with a bearer token carry no ambient authority and skip it.
+// sessionRef is the session a request came with: its token (the cookie
+// value, never stored) and what the store knows of it.
+type sessionRef struct {
+	token string
+	*store.Session
+}
+
+// sessionOf returns the session of a request authenticated by cookie.
+func sessionOf(c echo.Context) (sessionRef, bool) {
+	ref, ok := c.Get(ctxSession).(sessionRef)
+	return ref, ok
+}
+
+// requireMFA sends users whose role must have two-factor authentication
+// (Config.RequireMFA) and who have not turned it on to their account page
+// to do that first; their writes elsewhere are refused with 403. Bearer
+// tokens pass: a token is a credential of its own, and creating one needs
+// the desk.
+func (s *Server) requireMFA(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := userOf(c)
+		if bearer, _ := c.Get(ctxBearer).(bool); bearer || u == nil || !slices.Contains(s.cfg.RequireMFA, u.Role) {
+			return next(c)
+		}
+		on, err := s.store.TOTPEnabled(c.Request().Context(), u.ID)
+		if err != nil {
+			return err
+		} else if on {
+			return next(c)
+		}
+		if c.Request().Method == http.MethodGet && !wantsJSON(c) {
+			return c.Redirect(http.StatusSeeOther, "/desk/account?mfa=required")
+		}
+		return factcheck.Errorf(factcheck.EFORBIDDEN, "Turn on two-factor authentication on /desk/account first: this desk requires it for %ss.", u.Role)
+	}
+}
+
+// csrf protects state-changing requests made with cookies. The token a
+// form carries (hidden field, or the X-CSRF-Token header for htmx) is an
+// HMAC, under a key from the server secret, of the request's session
+// token: a token from another session (or from before logging in) is
+// refused, and logging in rotates it. Anonymous forms (logging in, a
+// reader's report) bind it the same way to a random value in an HttpOnly
+// cookie, which a login drops. Requests authenticated with a bearer token
+// carry no ambient authority and skip it.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
-			token = ck.Value
+		ctx := c.Request().Context()
+		var token string
+		var err error
+		if ref, ok := sessionOf(c); ok {
+			token, err = s.keys.token(ctx, "csrf", "session:"+ref.token)
+		} else if nonce := s.cookie(c, csrfCookie); len(nonce) >= 32 {
+			token, err = s.keys.token(ctx, "csrf", "anonymous:"+nonce)
+		}
+		if err != nil {
+			return err
 		}
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -304,8 +384,11 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if token == "" {
 			b := make([]byte, 32)
 			rand.Read(b)
-			token = base64.RawURLEncoding.EncodeToString(b)
-			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+			nonce := base64.RawURLEncoding.EncodeToString(b)
+			s.setCookie(c, csrfCookie, nonce, 0)
+			if token, err = s.keys.token(ctx, "csrf", "anonymous:"+nonce); err != nil {
+				return err
+			}
 		}
 		c.Set(ctxCSRF, token)
 		return next(c)

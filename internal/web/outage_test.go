@@ -233,7 +233,9 @@ func TestClientGoneIs499(t *testing.T) {
 	for _, p := range []string{"/?q=mines", "/claims/" + strconv.FormatInt(d.claim, 10), "/api/v1/claims"} {
 		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil).WithContext(ctx))
 	}
-	_, metrics, _ := d.do("GET", "/metrics", "")
+	rec := httptest.NewRecorder()
+	srv.(*web.Server).MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	metrics := rec.Body.String()
 	if strings.Contains(metrics, `status="500"`) || !strings.Contains(metrics, `status="499"`) {
 		t.Errorf("metrics after clients went away:\n%s", grepLines(metrics, "claimdesk_http_requests_total"))
 	}

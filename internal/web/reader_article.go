@@ -14,8 +14,9 @@ import (
 
 // articlePage shows an article with its public claims highlighted in
 // place. Each highlight links to the claim's verdict in the list below the
-// body (no script needed). Drafts and claims in review never appear; an
-// article with no public claim is shown without highlights.
+// body (no script needed). Drafts and claims in review never appear, and
+// an article with no public claim is not found (404): the desk's intake,
+// embargoed text included, is not published by being stored.
 func (s *Server) articlePage(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := articleID(c)
@@ -29,6 +30,8 @@ func (s *Server) articlePage(c echo.Context) error {
 	claims, err := s.store.PublicArticleClaims(ctx, a.ID)
 	if err != nil {
 		return err
+	} else if len(claims) == 0 {
+		return factcheck.Errorf(factcheck.ENOTFOUND, "Article not found.")
 	}
 	v := views.ArticleView{Page: s.page(c, a.Title), Title: a.Title, Outlet: a.Outlet, Author: a.Author,
 		Date: fmtDate(a.PublishedAt), DateISO: isoDate(a.PublishedAt), SourceURL: a.URL}

@@ -129,13 +129,25 @@ func setIf(dst *string, v *string) {
 	}
 }
 
-// pageSize is how many claims a public listing shows per page.
-const pageSize = 20
+// pageSize is how many claims a public listing shows per page, and
+// maxPage the highest page number asked for that is taken as given: any
+// higher one (page=99999999999999999999 included, which does not fit an
+// int) reads as maxPage, an empty page past the end, never as page 1.
+const (
+	pageSize = 20
+	maxPage  = 1_000_000
+)
 
-// filterFrom reads the public list filters from the query string.
+// filterFrom reads the public list filters from the query string. A page
+// that is missing, not a number or below 1 is page 1; above maxPage it is
+// maxPage.
 func filterFrom(c echo.Context) (store.ClaimFilter, int) {
-	pageNum, _ := strconv.Atoi(c.QueryParam("page"))
-	pageNum = max(pageNum, 1)
+	pageNum := 1
+	if raw := strings.TrimSpace(c.QueryParam("page")); raw != "" {
+		if n, err := strconv.ParseUint(raw, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+			pageNum = int(min(max(n, 1), maxPage)) // ParseUint gives MaxUint64 when out of range
+		}
+	}
 	q := c.QueryParam("q")
 	if len(q) > 1000 {
 		q = q[:1000]

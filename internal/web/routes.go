@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,9 +37,16 @@ func (s *Server) routes() {
 		form = []echo.MiddlewareFunc{s.csrf}
 		// session: logging in and out.
 		session = []echo.MiddlewareFunc{s.authenticate, s.csrf}
+		// account: a logged-in user's own account (password, two-factor
+		// authentication, sessions): the desk chain without requireMFA, so
+		// a user the desk requires to turn on two-factor authentication
+		// can do so.
+		account = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
 		// desk: any logged-in user, by session cookie (CSRF on writes) or
-		// bearer token (no CSRF). The desk's JSON API uses the same chain.
-		desk = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
+		// bearer token (no CSRF), with two-factor authentication on where
+		// Config.RequireMFA asks for it. The desk's JSON API uses the same
+		// chain.
+		desk = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf, s.requireMFA}
 		// reviewer and admin: desk users of those roles; others get 403.
 		reviewer = append(slices.Clip(desk), requireRole(factcheck.RoleReviewer, factcheck.RoleAdmin))
 		admin    = append(slices.Clip(desk), requireRole(factcheck.RoleAdmin))
@@ -47,8 +55,7 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.healthz, public...)
 	e.GET("/readyz", s.readyz, public...)
-	e.GET("/metrics", s.metrics.handler(), public...)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())), public...)
+	e.GET("/static/*", staticFiles(), public...)
 	e.GET("/favicon.ico", favicon, public...)
 
 	// Reader pages.
@@ -80,6 +87,20 @@ func (s *Server) routes() {
 	e.GET("/login", s.loginPage, session...)
 	e.POST("/login", s.login, session...)
 	e.POST("/logout", s.logout, session...)
+	e.GET("/login/totp", s.totpLoginPage, session...)
+	e.POST("/login/totp", s.totpLogin, session...)
+	e.GET("/login/oidc", s.ssoStart, session...)
+	e.GET("/login/oidc/callback", s.ssoCallback, session...)
+
+	// One's own account.
+	e.GET("/desk/account", s.accountPage, account...)
+	e.POST("/desk/account/password", s.changePassword, account...)
+	e.POST("/desk/account/totp", s.startTOTP, account...)
+	e.POST("/desk/account/totp/confirm", s.confirmTOTP, account...)
+	e.POST("/desk/account/totp/recovery-codes", s.newRecoveryCodesHandler, account...)
+	e.POST("/desk/account/totp/disable", s.disableTOTP, account...)
+	e.POST("/desk/account/sessions/:id/end", s.endSession, account...)
+	e.POST("/desk/account/sessions/end-all", s.endAllSessions, account...)
 
 	// The desk: pages and forms.
 	e.GET("/desk", s.deskHome, desk...)
@@ -114,6 +135,9 @@ func (s *Server) routes() {
 	e.GET("/desk/users", s.usersPage, admin...)
 	e.POST("/desk/users", s.addUser, admin...)
 	e.POST("/desk/users/:id/role", s.setRole, admin...)
+	e.POST("/desk/users/:id/deactivate", s.deactivateUser, admin...)
+	e.POST("/desk/users/:id/activate", s.activateUser, admin...)
+	e.POST("/desk/users/:id/totp/reset", s.resetUserTOTP, admin...)
 	e.GET("/desk/tokens", s.tokensPage, desk...)
 	e.POST("/desk/tokens", s.createToken, desk...)
 	e.POST("/desk/tokens/:id/revoke", s.revokeToken, desk...)
@@ -132,6 +156,20 @@ func (s *Server) routes() {
 // favicon sends browsers that ask for /favicon.ico to the SVG icon.
 func favicon(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, static.URL("favicon.svg"))
+}
+
+// staticFiles serves the files compiled into the binary. A path that names
+// no file (/static/ itself, or any path ending in "/") is 404, never a
+// listing of what is there.
+func staticFiles() echo.HandlerFunc {
+	files := http.StripPrefix("/static/", static.Handler())
+	return func(c echo.Context) error {
+		if name := c.Param("*"); name == "" || strings.HasSuffix(name, "/") {
+			return factcheck.Errorf(factcheck.ENOTFOUND, "Page not found.")
+		}
+		files.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
 }
 
 // Route is one registered method and path pattern, e.g. GET /claims/:id.

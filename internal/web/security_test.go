@@ -49,7 +49,6 @@ var routeRules = map[string]routeRule{
 	"GET /":                                      {access: accessPublic},
 	"GET /healthz":                               {access: accessPublic},
 	"GET /readyz":                                {access: accessPublic},
-	"GET /metrics":                               {access: accessPublic},
 	"GET /static/*":                              {access: accessPublic},
 	"GET /favicon.ico":                           {access: accessPublic},
 	"GET /claims/:id":                            {access: accessPublic},
@@ -71,6 +70,21 @@ var routeRules = map[string]routeRule{
 	"GET /login":                                 {access: accessSession},
 	"POST /login":                                {access: accessSession},
 	"POST /logout":                               {access: accessSession},
+	"GET /login/totp":                            {access: accessSession},
+	"POST /login/totp":                           {access: accessSession},
+	"GET /login/oidc":                            {access: accessSession},
+	"GET /login/oidc/callback":                   {access: accessSession},
+	"GET /desk/account":                          {access: accessDesk},
+	"POST /desk/account/password":                {access: accessDesk},
+	"POST /desk/account/totp":                    {access: accessDesk},
+	"POST /desk/account/totp/confirm":            {access: accessDesk},
+	"POST /desk/account/totp/recovery-codes":     {access: accessDesk},
+	"POST /desk/account/totp/disable":            {access: accessDesk},
+	"POST /desk/account/sessions/:id/end":        {access: accessDesk},
+	"POST /desk/account/sessions/end-all":        {access: accessDesk},
+	"POST /desk/users/:id/deactivate":            {access: accessDesk, roles: roleAdmins},
+	"POST /desk/users/:id/activate":              {access: accessDesk, roles: roleAdmins},
+	"POST /desk/users/:id/totp/reset":            {access: accessDesk, roles: roleAdmins},
 	"GET /desk":                                  {access: accessDesk},
 	"GET /desk/claims":                           {access: accessDesk},
 	"GET /desk/articles/new":                     {access: accessDesk},
@@ -253,7 +267,7 @@ func TestRouteAuthorization(t *testing.T) {
 		switch ru.access {
 		case accessPublic, accessSession:
 			st, body, resp := s.do(anon, r.Method, path, "", anonCSRF)
-			if st == 401 && r.Path != "/login" || st >= 500 || st == 403 && r.Method == "GET" || strings.HasPrefix(resp.Header.Get("Location"), "/login") && r.Path != "/login" {
+			if st == 401 && r.Path != "/login" || st >= 500 || st == 403 && r.Method == "GET" || strings.HasPrefix(resp.Header.Get("Location"), "/login") && !strings.HasPrefix(r.Path, "/login") {
 				t.Errorf("%s: anonymous got %d %s %.200s", name, st, resp.Header.Get("Location"), body)
 			}
 		case accessDesk:
@@ -460,11 +474,11 @@ func TestSessionCookieFlags(t *testing.T) {
 	srv.Handler().ServeHTTP(rec, req)
 	var csrf *http.Cookie
 	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == "claimdesk_csrf" {
+		if ck.Name == "__Host-claimdesk_csrf" {
 			csrf = ck
 		}
 	}
-	if csrf == nil || !csrf.Secure || !csrf.HttpOnly || csrf.SameSite != http.SameSiteLaxMode {
+	if csrf == nil || !csrf.Secure || !csrf.HttpOnly || csrf.SameSite != http.SameSiteLaxMode || csrf.Path != "/" || csrf.Domain != "" {
 		t.Fatalf("CSRF cookie on https: %+v", csrf)
 	}
 	token := csrfRe.FindStringSubmatch(rec.Body.String())[1]
@@ -476,7 +490,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	srv.Handler().ServeHTTP(rec, req)
 	var sess *http.Cookie
 	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == "claimdesk_session" {
+		if ck.Name == "__Host-claimdesk_session" {
 			sess = ck
 		}
 	}

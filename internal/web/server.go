@@ -25,6 +25,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"claimdesk/internal/factcheck"
 	"claimdesk/internal/fetch"
 	"claimdesk/internal/httpcache"
 	"claimdesk/internal/shareimage"
@@ -67,6 +68,24 @@ type Config struct {
 	// LoginLimit is how many failed logins per IP or email are allowed per LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration
+
+	// Accounts (auth.go, auth_*.go, desk_account.go).
+
+	// SessionIdle ends a session that has not been used for this long
+	// (default 12 hours), within its absolute SessionTTL.
+	SessionIdle time.Duration
+	// RequireMFA lists the roles that must turn on two-factor
+	// authentication before using the desk (empty: nobody must).
+	RequireMFA []factcheck.Role
+	// MFAKey, when set, is the key that seals TOTP secrets in the
+	// database, kept outside it so a copy of the database alone gives no
+	// codes. Empty: a key stored in the database seals them.
+	MFAKey string
+	// TokenTTL is the expiry /desk/tokens offers first for new API
+	// tokens (default 90 days).
+	TokenTTL time.Duration
+	// OIDC configures single sign-on; with no Issuer it is off.
+	OIDC OIDCConfig
 }
 
 // Server is the claimdesk HTTP server.
@@ -97,6 +116,11 @@ type Server struct {
 	// secure holds the headers every response carries; embedSecure their
 	// embed form (see embedHeaderSet).
 	secure, embedSecure http.Header
+
+	// keys derives this desk's signing keys from the server secret all
+	// nodes share (auth_key.go); sso is single sign-on, nil when off.
+	keys *keyring
+	sso  *sso
 }
 
 // New builds the server around st: its dependencies first, then the
@@ -117,6 +141,12 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = store.DefaultSessionIdle
+	}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 90 * 24 * time.Hour
 	}
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = defaultCacheBytes
@@ -147,6 +177,10 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		shares:    shares,
 		embedJS:   httpcache.New("text/javascript; charset=utf-8", js, true),
 		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
+	s.keys = &keyring{store: st, mfaKey: cfg.MFAKey}
+	if cfg.OIDC.Issuer != "" {
+		s.sso = newSSO(cfg.OIDC, cfg.BaseURL)
+	}
 	s.embedSecure = embedHeaderSet(s.secure)
 	s.latest = map[pageRef]int64{}
 	s.errorLog.interval = 10 * time.Second

@@ -28,6 +28,7 @@ type env struct {
 	t        *testing.T
 	store    *store.Store
 	srv      *httptest.Server
+	web      *web.Server
 	admin    *factcheck.User
 	editor   *factcheck.User
 	reviewer *factcheck.User
@@ -58,8 +59,20 @@ func newEnv(t *testing.T, dialect string) *env {
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.Handler().ServeHTTP(w, r) }))
 	e.srv.Start()
 	srv = newServer(t, st, web.Config{BaseURL: e.srv.URL, Newsroom: "Test Desk", LoginLimit: 5, FetchPrivate: true})
+	e.web = srv
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// metrics returns what the metrics listener (not the public one) serves.
+func (e *env) metrics() string {
+	e.t.Helper()
+	rec := httptest.NewRecorder()
+	e.web.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 200 {
+		e.t.Fatalf("metrics: %d", rec.Code)
+	}
+	return rec.Body.String()
 }
 
 // newServer builds the server around st, failing the test if it cannot.
@@ -164,8 +177,7 @@ func TestHead(t *testing.T) {
 		}
 	}
 	// Metrics count them as HEAD.
-	_, metrics, _ := e.get(e.client(), "/metrics")
-	if !strings.Contains(metrics, `claimdesk_http_requests_total{method="HEAD",route="/",status="200"} 1`) {
+	if metrics := e.metrics(); !strings.Contains(metrics, `claimdesk_http_requests_total{method="HEAD",route="/",status="200"} 1`) {
 		t.Error("metrics do not count the HEAD request as HEAD")
 	}
 	for _, path := range []string{"/logout", "/nope"} {

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestServeRefusesAccountSettingsThatCannotWork: a typo in the two-factor
+// or single sign-on settings stops serve at once, naming the variable,
+// rather than serving a desk whose logins do not work as configured.
+func TestServeRefusesAccountSettingsThatCannotWork(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"CLAIMDESK_REQUIRE_MFA": "sometimes"}, "CLAIMDESK_REQUIRE_MFA=sometimes"},
+		{map[string]string{"CLAIMDESK_MFA_KEY": "short"}, "CLAIMDESK_MFA_KEY is too short"},
+		{map[string]string{"CLAIMDESK_OIDC_CLIENT_ID": "desk"}, "without CLAIMDESK_OIDC_ISSUER"},
+		{map[string]string{"CLAIMDESK_OIDC_ISSUER": "accounts.google.com", "CLAIMDESK_OIDC_CLIENT_ID": "x", "CLAIMDESK_OIDC_CLIENT_SECRET": "y"}, "is not an http(s) URL"},
+		{map[string]string{"CLAIMDESK_OIDC_ISSUER": "https://accounts.google.com"}, "needs CLAIMDESK_OIDC_CLIENT_ID and CLAIMDESK_OIDC_CLIENT_SECRET"},
+		{map[string]string{"CLAIMDESK_OIDC_ISSUER": "https://accounts.google.com", "CLAIMDESK_OIDC_CLIENT_ID": "x", "CLAIMDESK_OIDC_CLIENT_SECRET": "y",
+			"CLAIMDESK_OIDC_DEFAULT_ROLE": "owner"}, "CLAIMDESK_OIDC_DEFAULT_ROLE=owner"},
+	}
+	for _, c := range cases {
+		for _, k := range []string{"CLAIMDESK_REQUIRE_MFA", "CLAIMDESK_MFA_KEY", "CLAIMDESK_OIDC_ISSUER", "CLAIMDESK_OIDC_CLIENT_ID", "CLAIMDESK_OIDC_CLIENT_SECRET",
+			"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE"} {
+			t.Setenv(k, c.env[k])
+		}
+		db := filepath.Join(t.TempDir(), "never.db")
+		_, _, err := runCLI(t, "", "serve", "--db", db, "--addr", "127.0.0.1:0")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q", c.env, err, c.want)
+		}
+	}
+	// Good settings parse into the config.
+	t.Setenv("CLAIMDESK_REQUIRE_MFA", "reviewer")
+	t.Setenv("CLAIMDESK_MFA_KEY", "a key of more than sixteen characters")
+	t.Setenv("CLAIMDESK_OIDC_ISSUER", "https://accounts.google.com")
+	t.Setenv("CLAIMDESK_OIDC_CLIENT_ID", "desk")
+	t.Setenv("CLAIMDESK_OIDC_CLIENT_SECRET", "s3cret")
+	t.Setenv("CLAIMDESK_OIDC_ALLOWED_DOMAINS", " Paper.example, @news.example ,")
+	t.Setenv("CLAIMDESK_OIDC_DEFAULT_ROLE", "reviewer")
+	var cfg Config
+	if err := accountsFromEnv(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.RequireMFA) != 2 || cfg.OIDC.DefaultRole != "reviewer" || strings.Join(cfg.OIDC.AllowedDomains, ",") != "paper.example,news.example" || cfg.MFAKey == "" {
+		t.Fatalf("parsed: %+v", cfg)
+	}
+}
