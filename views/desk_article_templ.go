@@ -167,7 +167,7 @@ func IntakePage(v IntakeView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.CanFetch {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<form method=\"post\" action=\"/desk/articles/fetch\" class=\"fetch-form\" novalidate hx-post=\"/desk/articles/fetch\" hx-include=\"#intake-form\" hx-target=\"#intake\" hx-select=\"#intake\" hx-swap=\"outerHTML\" hx-indicator=\"#fetching\" hx-disabled-elt=\"find button\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<form method=\"post\" action=\"/desk/articles/fetch\" class=\"fetch-form\" novalidate data-hx-post=\"/desk/articles/fetch\" data-hx-include=\"#intake-form\" data-hx-target=\"#intake\" data-hx-select=\"#intake\" data-hx-swap=\"outerHTML\" data-hx-indicator=\"#fetching\" data-hx-disabled-elt=\"find button\"><input type=\"hidden\" name=\"_csrf\" value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

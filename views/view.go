@@ -30,8 +30,12 @@ type Badge struct {
 
 // Card is a published claim in a list.
 type Card struct {
-	ID       int64
-	URL      string
+	ID  int64
+	URL string
+	// Headline is what the card leads with: the claim's statement, or its
+	// quote (Quoted) while it has no statement.
+	Headline string
+	Quoted   bool
 	Quote    string
 	Claimant string
 	Summary  string

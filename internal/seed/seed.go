@@ -39,6 +39,7 @@ type Article struct {
 type Claim struct {
 	Slug        string               `json:"slug"`
 	Article     string               `json:"article"`
+	Statement   string               `json:"statement"`
 	Quote       string               `json:"quote"`
 	Claimant    string               `json:"claimant"`
 	ClaimDate   string               `json:"claim_date"`
@@ -153,7 +154,7 @@ func load(ctx context.Context, st *store.Store, d *Data, res *Result) error {
 
 func loadClaim(ctx context.Context, st *store.Store, sc Claim, users map[string]*factcheck.User, articles map[string]int64) error {
 	author, reviewer := users[sc.Author], users[sc.Reviewer]
-	c := &factcheck.Claim{Slug: sc.Slug, Quote: sc.Quote, Claimant: sc.Claimant, ClaimDate: parseTime(sc.ClaimDate),
+	c := &factcheck.Claim{Slug: sc.Slug, Statement: sc.Statement, Quote: sc.Quote, Claimant: sc.Claimant, ClaimDate: parseTime(sc.ClaimDate),
 		RatingKey: sc.Rating, Summary: sc.Summary, Rationale: sc.Rationale, Tags: sc.Tags}
 	if sc.Article != "" {
 		id, ok := articles[sc.Article]

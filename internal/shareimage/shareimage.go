@@ -32,12 +32,15 @@ const (
 
 // Card is what a share image shows. Every field is plain text.
 type Card struct {
-	Label    string // rating label, e.g. "Mostly false"
-	Color    string // rating colour as #rgb or #rrggbb; grey when invalid
-	Flag     string // optional marker next to the badge, e.g. "Corrected"
-	Quote    string
-	Claimant string
-	Newsroom string
+	Label string // rating label, e.g. "Mostly false"
+	Color string // rating colour as #rgb or #rrggbb; grey when invalid
+	Flag  string // optional marker next to the badge, e.g. "Corrected"
+	// Statement is the claim in the newsroom's words, drawn as it is;
+	// without one, Quote is drawn in quotation marks.
+	Statement string
+	Quote     string
+	Claimant  string
+	Newsroom  string
 }
 
 // Drawer renders share images. It is safe for concurrent use.
@@ -139,6 +142,9 @@ func (d *Drawer) Draw(c Card) (*image.RGBA, error) {
 
 	// The quote, as large as fits in the block, ellipsized at the smallest size.
 	quote := "“" + strings.TrimSpace(c.Quote) + "”"
+	if s := strings.TrimSpace(c.Statement); s != "" {
+		quote = s
+	}
 	var lines []string
 	var qf font.Face
 	var lineHeight int
@@ -176,7 +182,11 @@ func (d *Drawer) Draw(c Card) (*image.RGBA, error) {
 		if err != nil {
 			return nil, err
 		}
-		text(img, cf, ellipsize(cf, "— "+claimant, textWidth), margin, min(y+46, footerRule-30), muted)
+		who := "— " + claimant
+		if strings.TrimSpace(c.Statement) != "" {
+			who = "Claimed by " + claimant
+		}
+		text(img, cf, ellipsize(cf, who, textWidth), margin, min(y+46, footerRule-30), muted)
 	}
 
 	// Footer: newsroom on the left, "Fact check" on the right.

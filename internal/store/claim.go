@@ -162,7 +162,7 @@ func (s *Store) listClaims(db *gorm.DB, f ClaimFilter) ([]ClaimHit, int64, error
 				return nil, 0, err
 			}
 			q = q.Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").Where("claims_fts MATCH ? AND claims_fts.rowid >= ?", arg, floor)
-			rank = "bm25(claims_fts, 4.0, 2.0, 2.0, 1.0)"
+			rank = "bm25(claims_fts, 4.0, 4.0, 2.0, 2.0, 1.0)"
 			snippet = "snippet(claims_fts, -1, '" + MarkStart + "', '" + MarkEnd + "', '…', 24)"
 		}
 	}
@@ -331,7 +331,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 		}
 		ev := c.Evidence
 		c.Evidence = nil
-		if err := tx.Omit("Rating", "Article", "Author", "Reviewer", "Evidence").Create(c).Error; err != nil {
+		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence")...).Create(c).Error; err != nil {
 			return err
 		}
 		c.Evidence = ev
@@ -375,7 +375,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 		c.Version++
 		c.UpdatedAt = s.now()
 		res := tx.Model(&factcheck.Claim{}).Where("id = ? AND version = ?", c.ID, version).
-			Select("*").Omit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence").Updates(c)
+			Select("*").Omit(s.claimOmit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence")...).Updates(c)
 		if res.Error != nil {
 			return res.Error
 		} else if res.RowsAffected == 0 {
@@ -522,7 +522,7 @@ func syncEvidence(tx *gorm.DB, c *factcheck.Claim) error {
 
 // snapshot is what a revision records of a claim.
 type snapshot struct {
-	Quote, Claimant, Status, Rating, Summary, Rationale string
+	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
 	Tags                                                []string
 	Evidence                                            []factcheck.Evidence
 }
@@ -537,7 +537,7 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 
 // newRevision snapshots c at its current version.
 func newRevision(c *factcheck.Claim, by *factcheck.User, note string, correction bool) (factcheck.Revision, error) {
-	snap, err := json.Marshal(snapshot{Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
+	snap, err := json.Marshal(snapshot{Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
 		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
 	if err != nil {
 		return factcheck.Revision{}, err
@@ -589,4 +589,16 @@ func (s *Store) CountClaims(ctx context.Context) (map[factcheck.Status]int64, er
 		out[r.Status] = r.N
 	}
 	return out, err
+}
+
+// statementVersion is the migration that adds claim statements.
+const statementVersion = 12
+
+// claimOmit lists the claim columns a write leaves out: cols, and those
+// the store's schema does not have yet.
+func (s *Store) claimOmit(cols ...string) []string {
+	if !s.hasSchema(statementVersion) {
+		cols = append(cols, "statement")
+	}
+	return cols
 }

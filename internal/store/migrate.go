@@ -35,6 +35,7 @@ var migrations = []migration{
 	{9, "user deactivation", migrateDeactivation},
 	{publicStateVersion, "public version", migratePublicState},
 	{11, "account security", migrateAccountSecurity},
+	{statementVersion, "claim statements", migrateStatements},
 }
 
 // LatestVersion is the schema version a fully migrated database has.
@@ -408,4 +409,54 @@ func migrateAccountSecurity(tx *gorm.DB, d Dialect) error {
 			last_login_at {{time}},
 			UNIQUE (issuer, subject))`,
 	)
+}
+
+// migrateStatements gives claims a statement, the claim in the newsroom's
+// words that the verdict rates, filled from the quote for existing claims
+// (an editor rewords them), and puts it first in the search index.
+func migrateStatements(tx *gorm.DB, d Dialect) error {
+	stmts := []string{
+		`ALTER TABLE claims ADD COLUMN statement TEXT NOT NULL DEFAULT ''`,
+		`UPDATE claims SET statement = CASE WHEN LENGTH(quote) <= 300 THEN quote ELSE '' END`,
+	}
+	if d == Postgres {
+		stmts = append(stmts,
+			`DROP INDEX claims_search`,
+			`ALTER TABLE claims DROP COLUMN search`,
+			`ALTER TABLE claims ADD COLUMN search tsvector GENERATED ALWAYS AS (
+				setweight(to_tsvector('english', coalesce(statement, '')), 'A') ||
+				setweight(to_tsvector('english', coalesce(quote, '')), 'A') ||
+				setweight(to_tsvector('english', coalesce(claimant, '')), 'B') ||
+				setweight(to_tsvector('english', coalesce(summary, '')), 'B') ||
+				setweight(to_tsvector('english', coalesce(rationale, '')), 'C')) STORED`,
+			`CREATE INDEX claims_search ON claims USING GIN (search)`,
+		)
+		return execAll(tx, d, stmts...)
+	}
+	stmts = append(stmts,
+		`DROP TRIGGER claims_fts_insert`,
+		`DROP TRIGGER claims_fts_delete`,
+		`DROP TRIGGER claims_fts_update`,
+		`DROP TABLE claims_fts`,
+		`CREATE VIRTUAL TABLE claims_fts USING fts5(
+			statement, quote, claimant, summary, rationale,
+			content='claims', content_rowid='id',
+			tokenize='porter unicode61 remove_diacritics 2')`,
+		`CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
+			INSERT INTO claims_fts(rowid, statement, quote, claimant, summary, rationale)
+			VALUES (new.id, new.statement, new.quote, new.claimant, new.summary, new.rationale);
+		END`,
+		`CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
+			INSERT INTO claims_fts(claims_fts, rowid, statement, quote, claimant, summary, rationale)
+			VALUES ('delete', old.id, old.statement, old.quote, old.claimant, old.summary, old.rationale);
+		END`,
+		`CREATE TRIGGER claims_fts_update AFTER UPDATE OF statement, quote, claimant, summary, rationale ON claims BEGIN
+			INSERT INTO claims_fts(claims_fts, rowid, statement, quote, claimant, summary, rationale)
+			VALUES ('delete', old.id, old.statement, old.quote, old.claimant, old.summary, old.rationale);
+			INSERT INTO claims_fts(rowid, statement, quote, claimant, summary, rationale)
+			VALUES (new.id, new.statement, new.quote, new.claimant, new.summary, new.rationale);
+		END`,
+		`INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')`,
+	)
+	return execAll(tx, d, stmts...)
 }

@@ -37,7 +37,7 @@ const publicStateVersion = 10
 // bumpPublic moves the public version on, inside the transaction that makes
 // a public change, so no reader sees the change under the old version.
 func (s *Store) bumpPublic(tx *gorm.DB) error {
-	if !s.publicState {
+	if !s.hasSchema(publicStateVersion) {
 		return nil
 	}
 	return tx.Exec(`UPDATE public_state SET version = version + 1 WHERE id = 1`).Error

@@ -27,7 +27,7 @@ func (s *Store) SimilarClaims(ctx context.Context, terms []string, exclude int64
 	default:
 		q = q.Select("claims.*, '' AS snippet").Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").
 			Where("claims_fts MATCH ?", strings.Join(quoteAll(words, `"`, `"`), " OR ")).
-			Order("bm25(claims_fts, 4.0, 2.0, 2.0, 1.0)")
+			Order("bm25(claims_fts, 4.0, 4.0, 2.0, 2.0, 1.0)")
 	}
 	var hits []ClaimHit
 	err := q.Preload("Rating").Find(&hits).Error

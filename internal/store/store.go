@@ -58,9 +58,10 @@ type Store struct {
 	now     func() time.Time
 
 	passwordCost int
-	// publicState says the schema has the public version (migration 10);
-	// only OpenAt's older schemas, built by upgrade tests, lack it.
-	publicState bool
+	// schema is the schema version the store was opened at: the latest,
+	// except for OpenAt's older schemas, built by upgrade tests, whose
+	// stores leave out what their schema lacks (see hasSchema).
+	schema int
 	// dummyHash is compared against when an email is unknown, so a failed
 	// login takes as long whether or not the account exists; made at the
 	// first such login.
@@ -153,9 +154,15 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		}
 		return nil, err
 	}
-	s.publicState = target == 0 || target >= publicStateVersion
+	s.schema = target
+	if target == 0 {
+		s.schema = LatestVersion()
+	}
 	return s, nil
 }
+
+// hasSchema reports whether the store's schema includes migration v.
+func (s *Store) hasSchema(v int) bool { return s.schema >= v }
 
 // checkFileWritable refuses, with a message that says what to do, a SQLite
 // database that cannot be written: SQLite would otherwise open it read-only

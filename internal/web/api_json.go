@@ -20,6 +20,7 @@ type ClaimJSON struct {
 	URL            string           `json:"url"`
 	Slug           string           `json:"slug"`
 	Status         factcheck.Status `json:"status"`
+	Statement      string           `json:"statement"`
 	Quote          string           `json:"quote"`
 	Claimant       string           `json:"claimant"`
 	ClaimDate      *time.Time       `json:"claim_date,omitempty"`
@@ -145,7 +146,7 @@ func errorJSON(fe *factcheck.Error) ErrorJSON {
 // claimJSON turns a claim into its JSON shape; full adds the rationale and
 // the sources (lists leave them out).
 func (s *Server) claimJSON(c *factcheck.Claim, full bool) ClaimJSON {
-	out := ClaimJSON{ID: c.ID, URL: s.cfg.BaseURL + claimPath(c), Slug: c.Slug, Status: c.Status, Quote: c.Quote, Claimant: c.Claimant,
+	out := ClaimJSON{ID: c.ID, URL: s.cfg.BaseURL + claimPath(c), Slug: c.Slug, Status: c.Status, Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant,
 		ClaimDate: c.ClaimDate, Summary: c.Summary, Tags: c.Tags, ArticleID: c.ArticleID, Version: c.Version,
 		PublishedAt: c.PublishedAt, UpdatedAt: c.UpdatedAt, CorrectionNote: c.CorrectionNote, CorrectedAt: c.CorrectedAt}
 	if out.Tags == nil {

@@ -50,7 +50,7 @@ func card(c *factcheck.Claim, snippet string) views.Card {
 	if date == nil {
 		date = &c.UpdatedAt
 	}
-	v := views.Card{ID: c.ID, URL: claimPath(c), Quote: c.Quote, Claimant: c.Claimant, Summary: c.Summary,
+	v := views.Card{ID: c.ID, URL: claimPath(c), Headline: c.Headline(), Quoted: c.Statement == "", Quote: c.Quote, Claimant: c.Claimant, Summary: c.Summary,
 		Date: fmtDate(date), DateISO: isoDate(date), Badge: badge(c.Rating, c.RatingKey), Status: string(c.Status),
 		Note: c.CorrectionNote, Tags: c.Tags}
 	store.SplitSnippet(snippet, func(text string, hit bool) {

@@ -63,7 +63,7 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	r := ldClaimReview{
 		Type:          "ClaimReview",
 		URL:           s.cfg.BaseURL + claimPath(c),
-		ClaimReviewed: c.Quote,
+		ClaimReviewed: c.Headline(),
 		ReviewRating:  ldRating{Type: "Rating", AlternateName: c.RatingKey},
 		ItemReviewed: ldClaim{Type: "Claim", Author: ldAgent{Type: claimantType(c.Claimant), Name: c.Claimant},
 			DatePublished: ldDay(c.ClaimDate)},

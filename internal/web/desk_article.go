@@ -229,13 +229,14 @@ func (s *Server) updateArticle(c echo.Context) error {
 // claimSpanInput is a new claim in an article: a byte span, ticked
 // sentences ("start:end" each), or a quote to find in the body.
 type claimSpanInput struct {
-	Start    *int     `json:"start" form:"start"`
-	End      *int     `json:"end" form:"end"`
-	Sel      []string `form:"sel"`
-	One      string   `form:"one"`
-	Quote    string   `json:"quote" form:"quote"`
-	Claimant string   `json:"claimant" form:"claimant"`
-	Tags     []string `json:"tags"`
+	Start     *int     `json:"start" form:"start"`
+	End       *int     `json:"end" form:"end"`
+	Sel       []string `form:"sel"`
+	One       string   `form:"one"`
+	Quote     string   `json:"quote" form:"quote"`
+	Statement string   `json:"statement" form:"statement"`
+	Claimant  string   `json:"claimant" form:"claimant"`
+	Tags      []string `json:"tags"`
 }
 
 // span resolves the input to one byte span, or ok=false when it names none.
@@ -283,7 +284,7 @@ func (s *Server) newArticleClaim(c echo.Context) (*factcheck.Claim, *claimSpanIn
 	if err != nil {
 		return nil, nil, err
 	}
-	cl := &factcheck.Claim{ArticleID: &a.ID, Claimant: in.Claimant, Tags: in.Tags}
+	cl := &factcheck.Claim{ArticleID: &a.ID, Statement: in.Statement, Claimant: in.Claimant, Tags: in.Tags}
 	start, end, ok, err := in.span()
 	switch {
 	case err != nil:
@@ -336,6 +337,7 @@ func (s *Server) createClaim(c echo.Context) error {
 		return err
 	}
 	cl := &factcheck.Claim{}
+	setIf(&cl.Statement, in.Statement)
 	setIf(&cl.Quote, in.Quote)
 	setIf(&cl.Claimant, in.Claimant)
 	date, err := parseDate("claim_date", in.ClaimDate)
@@ -347,7 +349,7 @@ func (s *Server) createClaim(c echo.Context) error {
 	case factcheck.ErrorCode(err) == factcheck.EINTERNAL:
 		return err
 	case err != nil:
-		v := views.NewClaimView{Page: s.page(c, "New claim"), Quote: cl.Quote, Claimant: cl.Claimant, ClaimDate: dateInput(date),
+		v := views.NewClaimView{Page: s.page(c, "New claim"), Statement: cl.Statement, Quote: cl.Quote, Claimant: cl.Claimant, ClaimDate: dateInput(date),
 			Errors: views.FieldErrors{factcheck.ErrorField(err): factcheck.ErrorMessage(err)}}
 		return s.render(c, statusOf(factcheck.ErrorCode(err)), views.NewClaimPage(v))
 	}

@@ -43,7 +43,8 @@ func (s *Server) deskClaim(c echo.Context) error {
 // claimEditorView builds the editor's view of cl.
 func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factcheck.Claim) (views.DeskClaimView, error) {
 	u := userOf(c)
-	v := views.DeskClaimView{Page: s.page(c, "Claim: "+truncate(cl.Quote, 60)), ID: cl.ID, Version: cl.Version,
+	v := views.DeskClaimView{Page: s.page(c, "Claim: "+truncate(cl.Headline(), 60)), ID: cl.ID, Version: cl.Version, Statement: cl.Statement,
+		StatementLong: cl.LongStatement(),
 		Status: string(cl.Status), StatusLabel: statusLabels[cl.Status], Editable: cl.Editable(), CanReview: u.CanReview(),
 		Public: cl.Status.Public(), PublicURL: claimPath(cl), Quote: cl.Quote, Claimant: cl.Claimant,
 		ClaimDate: dateInput(cl.ClaimDate), Tags: strings.Join(cl.Tags, ", "), RatingKey: cl.RatingKey, Summary: cl.Summary,
@@ -93,7 +94,7 @@ func (s *Server) claimHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.HistoryView{Page: s.page(c, "History"), ID: id, Quote: cl.Quote}
+	v := views.HistoryView{Page: s.page(c, "History"), ID: id, Quote: cl.Headline()}
 	prev := snapshotFields{}
 	for _, r := range revs {
 		cur := parseSnapshot(r.Snapshot)

@@ -16,6 +16,7 @@ import (
 // the JSON API.
 type claimInput struct {
 	Version     *int     `json:"version" form:"version"`
+	Statement   *string  `json:"statement" form:"statement"`
 	Quote       *string  `json:"quote" form:"quote"`
 	Claimant    *string  `json:"claimant" form:"claimant"`
 	ClaimDate   *string  `json:"claim_date" form:"claim_date"`
@@ -68,6 +69,7 @@ var (
 			if err := cl.CheckEditable(); err != nil {
 				return err
 			}
+			setIf(&cl.Statement, in.Statement)
 			setIf(&cl.Quote, in.Quote)
 			setIf(&cl.Claimant, in.Claimant)
 			if in.ClaimDate != nil {
@@ -321,7 +323,7 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, err error,
 		for _, f := range []struct {
 			name string
 			val  *string
-		}{{"Quote", in.Quote}, {"Claimant", in.Claimant}, {"Rating", in.Rating}, {"Summary", in.Summary}, {"Rationale", in.Rationale}, {"Note", &in.Note}, {"Source title", &in.Title}, {"Source URL", &in.URL}, {"Excerpt", &in.Excerpt}} {
+		}{{"Statement", in.Statement}, {"Quote", in.Quote}, {"Claimant", in.Claimant}, {"Rating", in.Rating}, {"Summary", in.Summary}, {"Rationale", in.Rationale}, {"Note", &in.Note}, {"Source title", &in.Title}, {"Source URL", &in.URL}, {"Excerpt", &in.Excerpt}} {
 			if f.val != nil && strings.TrimSpace(*f.val) != "" {
 				cv.YourInput = append(cv.YourInput, views.FieldChange{Field: f.name, New: *f.val})
 			}
@@ -335,6 +337,7 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, err error,
 			v.Errors["evidence"] = factcheck.ErrorMessage(err)
 		}
 		// Keep what the editor typed so nothing is lost.
+		setIf(&v.Statement, in.Statement)
 		setIf(&v.Quote, in.Quote)
 		setIf(&v.Claimant, in.Claimant)
 		setIf(&v.Summary, in.Summary)

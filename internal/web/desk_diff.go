@@ -9,7 +9,7 @@ import (
 
 // snapshotFields is the part of a revision snapshot the desk compares.
 type snapshotFields struct {
-	Quote, Claimant, Status, Rating, Summary, Rationale string
+	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
 	Tags                                                []string
 	Evidence                                            []struct{ Title, URL, Stance string }
 }
@@ -34,6 +34,7 @@ func changes(old, cur snapshotFields) []views.FieldChange {
 		}
 		out = append(out, fc)
 	}
+	add("Statement", old.Statement, cur.Statement, true)
 	add("Quote", old.Quote, cur.Quote, true)
 	add("Claimant", old.Claimant, cur.Claimant, false)
 	add("Status", old.Status, cur.Status, false)

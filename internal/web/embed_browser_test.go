@@ -78,8 +78,8 @@ func TestEmbedOnThirdPartySite(t *testing.T) {
 	if left, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("blockquote.claimdesk-card") !== null`)); left {
 		t.Error("the blockquote was not replaced")
 	}
-	if q := frameText(".cd-quote p", cl.Quote[:20]); !strings.Contains(q, cl.Quote[:20]) {
-		t.Errorf("iframe shows %q, want the quote", q)
+	if q := frameText(".cd-quote p", cl.Headline()[:20]); !strings.Contains(q, cl.Headline()[:20]) {
+		t.Errorf("iframe shows %q, want the claim's statement", q)
 	}
 	if b := frameText(".cd-badge", cl.Rating.Label); !strings.EqualFold(b, cl.Rating.Label) {
 		t.Errorf("iframe badge %q, want %q", b, cl.Rating.Label)

@@ -76,8 +76,8 @@ func (s *Server) embedCard(c echo.Context) error {
 }
 
 func (s *Server) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
-	v := views.EmbedView{Title: "Fact check: " + truncate(cl.Quote, 90), Newsroom: s.cfg.Newsroom, Theme: theme,
-		Badge: badge(cl.Rating, cl.RatingKey), Quote: cl.Quote, Claimant: cl.Claimant, ClaimDate: fmtDate(cl.ClaimDate),
+	v := views.EmbedView{Title: "Fact check: " + truncate(cl.Headline(), 90), Newsroom: s.cfg.Newsroom, Theme: theme,
+		Badge: badge(cl.Rating, cl.RatingKey), Headline: cl.Headline(), Quoted: cl.Statement == "", Claimant: cl.Claimant, ClaimDate: fmtDate(cl.ClaimDate),
 		Summary: cl.Summary, Status: string(cl.Status), URL: s.cfg.BaseURL + claimPath(cl), HomeURL: s.cfg.BaseURL + "/"}
 	if cl.Status == factcheck.StatusCorrected || cl.Status == factcheck.StatusRetracted {
 		v.NoteDate, v.Note = fmtDate(cl.CorrectedAt), cl.CorrectionNote
@@ -124,6 +124,9 @@ func (s *Server) cardImage(c echo.Context) error {
 func (s *Server) shareCard(cl *factcheck.Claim) shareimage.Card {
 	b := badge(cl.Rating, cl.RatingKey)
 	card := shareimage.Card{Label: b.Label, Color: b.Color, Quote: cl.Quote, Claimant: cl.Claimant, Newsroom: s.cfg.Newsroom}
+	if cl.Statement != "" {
+		card.Quote, card.Statement = "", cl.Statement
+	}
 	switch cl.Status {
 	case factcheck.StatusCorrected:
 		card.Flag = "Corrected"
@@ -153,9 +156,13 @@ func (s *Server) EmbedSnippet(c *factcheck.Claim) string {
 	// snippet readable for the person pasting it. Attributes get the full
 	// escape.
 	text, attr := snippetText.Replace, html.EscapeString
-	return fmt.Sprintf(`<blockquote class="claimdesk-card" data-claim="%d"><p>“%s” — %s</p><p>%s</p><p><a href="%s">Fact check by %s</a></p></blockquote>`+"\n"+
+	claim := "“" + text(c.Quote) + "” — " + text(c.Claimant)
+	if c.Statement != "" {
+		claim = text(c.Statement) + " (claimed by " + text(c.Claimant) + ")"
+	}
+	return fmt.Sprintf(`<blockquote class="claimdesk-card" data-claim="%d"><p>%s</p><p>%s</p><p><a href="%s">Fact check by %s</a></p></blockquote>`+"\n"+
 		`<script async src="%s" charset="utf-8"></script>`,
-		c.ID, text(c.Quote), text(c.Claimant), text(verdict), attr(s.cfg.BaseURL+claimPath(c)), text(s.cfg.Newsroom), attr(s.cfg.BaseURL+"/embed.js"))
+		c.ID, claim, text(verdict), attr(s.cfg.BaseURL+claimPath(c)), text(s.cfg.Newsroom), attr(s.cfg.BaseURL+"/embed.js"))
 }
 
 var snippetText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -86,7 +86,7 @@ func (s *Server) oembed(c echo.Context) error {
 	if maxHeight > 0 {
 		height = min(height, maxHeight)
 	}
-	title := "Fact check: " + truncate(cl.Quote, 90)
+	title := "Fact check: " + truncate(cl.Headline(), 90)
 	resp := oembedResponse{Version: "1.0", Type: "rich", Title: title, ProviderName: s.cfg.Newsroom, ProviderURL: base + "/",
 		CacheAge: oembedCacheAge, Width: width, Height: height,
 		HTML: fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" style="border:0;max-width:100%%" loading="lazy"></iframe>`,
@@ -146,7 +146,7 @@ func embedHeight(cl *factcheck.Claim, width int) int {
 	}
 	h := 4 + 2 + 16 + 14 // body padding, border, card padding
 	h += 26              // badge row
-	h += 10 + lines(cl.Quote, 10.5)*25 + 4 + 22
+	h += 10 + lines(cl.Headline(), 10.5)*25 + 4 + 22
 	if cl.Summary != "" {
 		h += 10 + lines(cl.Summary, 8.4)*24
 	}

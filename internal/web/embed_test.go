@@ -78,7 +78,7 @@ func TestEmbedCard(t *testing.T) {
 			if status != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("embed: %d %s", status, resp.Header.Get("Content-Type"))
 			}
-			hasAll(t, "embed", body, htmlEscape(cl.Quote), htmlEscape(cl.Claimant), htmlEscape(cl.Summary), cl.Rating.Label,
+			hasAll(t, "embed", body, htmlEscape(cl.Headline()), htmlEscape(cl.Claimant), htmlEscape(cl.Summary), cl.Rating.Label,
 				"Read the fact check", `target="_blank" rel="noopener"`, `href="`+e.srv.URL+idPath("/claims/", cl.ID, "-"+cl.Slug)+`"`,
 				"Test Desk", "theme-auto", "/static/embed.css")
 			if strings.Contains(body, "<style") || strings.Contains(body, "style=") {
@@ -242,7 +242,7 @@ func TestOEmbed(t *testing.T) {
 				t.Fatalf("oembed: %d %v %s", status, err, body)
 			}
 			if o.Version != "1.0" || o.Type != "rich" || o.ProviderName != "Test Desk" || o.ProviderURL != e.srv.URL+"/" ||
-				o.AuthorName == "" || o.CacheAge <= 0 || o.Width != 560 || o.Height < 150 || !strings.Contains(o.Title, cl.Quote[:20]) {
+				o.AuthorName == "" || o.CacheAge <= 0 || o.Width != 560 || o.Height < 150 || !strings.Contains(o.Title, cl.Headline()[:20]) {
 				t.Errorf("oembed fields: %+v", o)
 			}
 			wantSrc := `src="` + e.srv.URL + idPath("/embed/claims/", cl.ID, "") + `"`
@@ -365,7 +365,7 @@ func TestCardPNG(t *testing.T) {
 func TestEmbedSnippet(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	cl, _ := e.publishedAndDraft()
-	cl.Quote = `Crime <doubled> & "tripled"`
+	cl.Statement = `Crime <doubled> & "tripled"`
 	srv := newServer(t, e.store, web.Config{BaseURL: "https://desk.example/", Newsroom: "Desk & Co"})
 	snip := srv.EmbedSnippet(cl)
 	hasAll(t, "snippet", snip,

@@ -29,7 +29,7 @@ func (s *Server) claimPage(c echo.Context) error {
 // sanitized HTML, the sources, the public history and the page metadata
 // (canonical URL, share image, oEmbed discovery, ClaimReview JSON-LD).
 func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck.Revision) views.ClaimView {
-	v := views.ClaimView{Page: s.page(c, "Fact check: "+truncate(cl.Quote, 90)), Card: card(cl, "")}
+	v := views.ClaimView{Page: s.page(c, "Fact check: "+truncate(cl.Headline(), 90)), Card: card(cl, "")}
 	v.Description = cl.Summary
 	v.Canonical = s.cfg.BaseURL + claimPath(cl)
 	v.Image = s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10) + "/card.png"

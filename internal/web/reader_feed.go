@@ -87,6 +87,9 @@ func (s *Server) atomFeed(c echo.Context) error {
 func (s *Server) atomEntry(cl *factcheck.Claim) atomEntry {
 	label := ratingLabel(cl)
 	title := label + ": “" + truncate(cl.Quote, 140) + "” — " + cl.Claimant
+	if cl.Statement != "" {
+		title = label + ": " + cl.Statement + " (" + cl.Claimant + ")"
+	}
 	switch cl.Status {
 	case factcheck.StatusCorrected:
 		title = "[Corrected] " + title
@@ -104,6 +107,9 @@ func (s *Server) atomEntry(cl *factcheck.Claim) atomEntry {
 	link := s.cfg.BaseURL + claimPath(cl)
 	body := "<p><strong>" + html.EscapeString(label) + ".</strong> " + html.EscapeString(cl.Summary) + "</p>" +
 		"<blockquote><p>“" + html.EscapeString(cl.Quote) + "”</p><p>— " + html.EscapeString(cl.Claimant) + "</p></blockquote>"
+	if cl.Statement != "" {
+		body = "<p>" + html.EscapeString(cl.Statement) + "</p>" + body
+	}
 	if cl.CorrectionNote != "" {
 		body += "<p><em>" + html.EscapeString(string(cl.Status)) + ":</em> " + html.EscapeString(cl.CorrectionNote) + "</p>"
 	}

@@ -170,7 +170,7 @@ func TestClaimPageClaimReviewJSONLD(t *testing.T) {
 				if raw["@context"] != "https://schema.org" || raw["@type"] != "ClaimReview" {
 					t.Errorf("%s: @context/@type = %v/%v", path, raw["@context"], raw["@type"])
 				}
-				if ld.ClaimReviewed != cl.Quote || ld.URL != canonical {
+				if ld.ClaimReviewed != cl.Headline() || cl.Statement != "" && ld.ClaimReviewed != cl.Statement || ld.URL != canonical {
 					t.Errorf("%s: claimReviewed=%q url=%q", path, ld.ClaimReviewed, ld.URL)
 				}
 				if ld.DatePublished != cl.PublishedAt.UTC().Format(time.RFC3339) {
@@ -303,7 +303,7 @@ func TestFeedsListExactlyThePublishedClaims(t *testing.T) {
 					t.Fatalf("feed element %+v", el)
 				}
 				id := idFromClaimURL(t, el.Item[0].URL)
-				if public[id] == nil || el.Item[0].ClaimReviewed != public[id].Quote {
+				if public[id] == nil || el.Item[0].ClaimReviewed != public[id].Headline() {
 					t.Errorf("feed lists claim %d (%q), not a public claim", id, el.Item[0].ClaimReviewed)
 				}
 				got = append(got, id)
