@@ -33,8 +33,8 @@ func PublicStatuses() []Status {
 // its verdict. Every change bumps Version; a write carrying a stale version
 // fails with ECONFLICT.
 type Claim struct {
-	ID         int64      `json:"id"`
-	ArticleID  *int64     `json:"article_id"`
+	ID        int64  `json:"id"`
+	ArticleID *int64 `json:"article_id"`
 	// Statement is the claim as checked, in the newsroom's words and short
 	// ("Protected bike lanes cut cycling injuries by a third since
 	// 2022"): what the verdict rates. Quote stays the words as they were

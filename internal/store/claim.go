@@ -523,8 +523,8 @@ func syncEvidence(tx *gorm.DB, c *factcheck.Claim) error {
 // snapshot is what a revision records of a claim.
 type snapshot struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
-	Tags                                                []string
-	Evidence                                            []factcheck.Evidence
+	Tags                                                           []string
+	Evidence                                                       []factcheck.Evidence
 }
 
 func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note string, correction bool) error {

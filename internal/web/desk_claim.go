@@ -45,7 +45,7 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	u := userOf(c)
 	v := views.DeskClaimView{Page: s.page(c, "Claim: "+truncate(cl.Headline(), 60)), ID: cl.ID, Version: cl.Version, Statement: cl.Statement,
 		StatementLong: cl.LongStatement(),
-		Status: string(cl.Status), StatusLabel: statusLabels[cl.Status], Editable: cl.Editable(), CanReview: u.CanReview(),
+		Status:        string(cl.Status), StatusLabel: statusLabels[cl.Status], Editable: cl.Editable(), CanReview: u.CanReview(),
 		Public: cl.Status.Public(), PublicURL: claimPath(cl), Quote: cl.Quote, Claimant: cl.Claimant,
 		ClaimDate: dateInput(cl.ClaimDate), Tags: strings.Join(cl.Tags, ", "), RatingKey: cl.RatingKey, Summary: cl.Summary,
 		Rationale: cl.Rationale, Preview: renderMarkdown(cl.Rationale), Orphaned: cl.Anchor.Orphaned, Author: "unknown"}

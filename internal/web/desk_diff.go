@@ -10,8 +10,8 @@ import (
 // snapshotFields is the part of a revision snapshot the desk compares.
 type snapshotFields struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
-	Tags                                                []string
-	Evidence                                            []struct{ Title, URL, Stance string }
+	Tags                                                           []string
+	Evidence                                                       []struct{ Title, URL, Stance string }
 }
 
 func parseSnapshot(s string) snapshotFields {
