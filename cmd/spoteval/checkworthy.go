@@ -3,16 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/spot"
 )
 
 // checkworthyDir finds shared/data/checkworthy above cwd, or "".
 func checkworthyDir(cwd string) string {
-	if dir, err := findUp(cwd, "shared/data/checkworthy"); err == nil {
+	if dir, err := labelled.FindUp(cwd, "shared/data/checkworthy"); err == nil {
 		return filepath.Join(dir, "shared/data/checkworthy")
 	}
 	return ""
@@ -28,54 +27,25 @@ func printCheckworthy(w io.Writer, dir string) {
 		fmt.Fprintln(w, "  skipped: shared/data/checkworthy not found beside the repository")
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "dev.tsv"))
+	dev, err := labelled.ReadCheckworthy(filepath.Join(dir, "dev.tsv"))
 	if err != nil {
 		fmt.Fprintf(w, "  skipped: %v\n", err)
 		return
 	}
-	var scores []float64
-	var yes []bool
-	for i, line := range strings.Split(string(b), "\n") {
-		cols := strings.Split(strings.TrimRight(line, "\r"), "\t")
-		if i == 0 || len(cols) != 3 || cols[2] != "Yes" && cols[2] != "No" {
-			continue
-		}
-		text := cols[1]
-		if len(text) >= 2 && text[0] == '"' && text[len(text)-1] == '"' {
-			text = strings.ReplaceAll(text[1:len(text)-1], `""`, `"`)
-		}
-		s, _ := spot.Score(text)
-		scores = append(scores, s)
-		yes = append(yes, cols[2] == "Yes")
+	scores := make([]float64, len(dev))
+	yes := make([]bool, len(dev))
+	for i, s := range dev {
+		scores[i], _ = spot.Score(s.Text)
+		yes[i] = s.Yes
 	}
 	t := spot.DefaultThreshold()
-	p, r, f := prf(scores, yes, t)
+	p, r, f := labelled.PRF(scores, yes, t)
 	bestT, bestF := 0.0, -1.0
 	for i := 1; i < 100; i++ {
-		if _, _, f := prf(scores, yes, float64(i)/100); f > bestF {
+		if _, _, f := labelled.PRF(scores, yes, float64(i)/100); f > bestF {
 			bestT, bestF = float64(i)/100, f
 		}
 	}
 	fmt.Fprintf(w, "  dev.tsv %d sentences: F1 %.3f  precision %.3f  recall %.3f  at threshold %.2f;  best-threshold F1 %.3f at %.2f\n",
 		len(scores), f, p, r, t, bestF, bestT)
-}
-
-func prf(p []float64, y []bool, t float64) (prec, rec, f1 float64) {
-	tp, fp, fn := 0, 0, 0
-	for i, v := range p {
-		switch {
-		case v >= t && y[i]:
-			tp++
-		case v >= t:
-			fp++
-		case y[i]:
-			fn++
-		}
-	}
-	if tp == 0 {
-		return 0, 0, 0
-	}
-	prec = float64(tp) / float64(tp+fp)
-	rec = float64(tp) / float64(tp+fn)
-	return prec, rec, 2 * prec * rec / (prec + rec)
 }

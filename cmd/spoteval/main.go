@@ -44,6 +44,7 @@ import (
 	"strconv"
 	"strings"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/spot"
 )
 
@@ -110,13 +111,13 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 	if err != nil {
 		return err
 	}
-	root, err := findUp(cwd, "internal/spot/testdata/eval")
+	root, err := labelled.FindUp(cwd, "internal/spot/testdata/eval")
 	if err != nil {
 		return fmt.Errorf("run me inside the claimdesk repository: %w", err)
 	}
 	data := filepath.Join(root, "internal/spot/testdata/eval")
 	if articles == "" {
-		if dir, err := findUp(cwd, "shared/articles"); err == nil {
+		if dir, err := labelled.FindUp(cwd, "shared/articles"); err == nil {
 			articles = filepath.Join(dir, "shared/articles")
 		}
 	}
@@ -204,20 +205,6 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 	}
 	fmt.Fprintln(w, "goals met: boundary F1 >= 0.95, label-2 recall >= 0.80, precision >= 0.75 overall.")
 	return nil
-}
-
-// findUp walks up from dir to the first directory holding rel.
-func findUp(dir, rel string) (string, error) {
-	for {
-		if fi, err := os.Stat(filepath.Join(dir, rel)); err == nil && fi.IsDir() {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%s not found above the working directory", rel)
-		}
-		dir = parent
-	}
 }
 
 // load reads a label file: "file\tstart\tend\tlabel[\ttext]" lines, '#'

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/match"
 )
 
@@ -183,7 +184,7 @@ func share(xs []float64, t float64) string {
 
 // matchDir finds shared/data/matching above cwd, or "".
 func matchDir(cwd string) string {
-	if dir, err := findUp(cwd, "shared/data/matching"); err == nil {
+	if dir, err := labelled.FindUp(cwd, "shared/data/matching"); err == nil {
 		return filepath.Join(dir, "shared/data/matching")
 	}
 	return ""

@@ -31,10 +31,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/spot"
 )
 
@@ -76,21 +76,21 @@ func run(w io.Writer, data, out string, sweep bool) error {
 		return err
 	}
 	if data == "" {
-		dir, err := findUp(cwd, "shared/data/checkworthy")
+		dir, err := labelled.FindUp(cwd, "shared/data/checkworthy")
 		if err != nil {
 			return missingData{"the public training data is missing: no shared/data/checkworthy (train.tsv, dev.tsv) beside the repository or above it; pass -data DIR"}
 		}
 		data = filepath.Join(dir, "shared/data/checkworthy")
 	}
-	train, err := readTSV(filepath.Join(data, "train.tsv"))
+	train, err := readSentences(filepath.Join(data, "train.tsv"))
 	if err != nil {
 		return missingData{fmt.Sprintf("cannot read the training data: %v", err)}
 	}
-	dev, err := readTSV(filepath.Join(data, "dev.tsv"))
+	dev, err := readSentences(filepath.Join(data, "dev.tsv"))
 	if err != nil {
 		return missingData{fmt.Sprintf("cannot read the development data: %v", err)}
 	}
-	root, err := findUp(cwd, "internal/spot/testdata/eval")
+	root, err := labelled.FindUp(cwd, "internal/spot/testdata/eval")
 	if err != nil {
 		return fmt.Errorf("run me inside the claimdesk repository: %w", err)
 	}
@@ -110,7 +110,7 @@ func run(w io.Writer, data, out string, sweep bool) error {
 	sum := sha256.Sum256(buf.Bytes())
 	report += fmt.Sprintf("model: %d bytes, sha256 %s\n", buf.Len(), hex.EncodeToString(sum[:]))
 	if out == "" {
-		root, err := findUp(cwd, "internal/spot/model")
+		root, err := labelled.FindUp(cwd, "internal/spot/model")
 		if err != nil {
 			return fmt.Errorf("run me inside the claimdesk repository or pass -out: %w", err)
 		}
@@ -132,60 +132,6 @@ type example struct {
 	text   string
 	yes    bool
 	weight float64 // relative to a debate sentence; 0 means 1
-}
-
-// glued matches a row whose line break was lost in the published file:
-// "…\tNo29286\tYou can't…" holds the end of one row and the start of the
-// next.
-var glued = regexp.MustCompile(`\t(Yes|No)([0-9]+)\t`)
-
-// readTSV reads Sentence_id, Text, class_label rows. Texts quoted the CSV
-// way ("…""…""…") are unquoted.
-func readTSV(path string) ([]example, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	s := glued.ReplaceAllString(strings.ReplaceAll(string(b), "\r\n", "\n"), "\t$1\n$2\t")
-	var out []example
-	for i, line := range strings.Split(s, "\n") {
-		if i == 0 || line == "" {
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			return nil, fmt.Errorf("%s:%d: want 3 tab-separated columns, got %d", path, i+1, len(cols))
-		}
-		text := cols[1]
-		if len(text) >= 2 && text[0] == '"' && text[len(text)-1] == '"' {
-			text = strings.ReplaceAll(text[1:len(text)-1], `""`, `"`)
-		}
-		switch cols[2] {
-		case "Yes":
-			out = append(out, example{text: text, yes: true})
-		case "No":
-			out = append(out, example{text: text})
-		default:
-			return nil, fmt.Errorf("%s:%d: label %q is neither Yes nor No", path, i+1, cols[2])
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	return out, nil
-}
-
-func findUp(dir, rel string) (string, error) {
-	for {
-		if fi, err := os.Stat(filepath.Join(dir, rel)); err == nil && fi.IsDir() {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%s not found above %s", rel, dir)
-		}
-		dir = parent
-	}
 }
 
 // dataset is a labelled set turned into features.
@@ -297,33 +243,12 @@ func probs(m *spot.Model, x *matrix) []float64 {
 	return p
 }
 
-// prf returns precision, recall and F1 of "p >= t" against y.
-func prf(p []float64, y []bool, t float64) (prec, rec, f1 float64) {
-	tp, fp, fn := 0, 0, 0
-	for i, v := range p {
-		switch {
-		case v >= t && y[i]:
-			tp++
-		case v >= t:
-			fp++
-		case y[i]:
-			fn++
-		}
-	}
-	if tp == 0 {
-		return 0, 0, 0
-	}
-	prec = float64(tp) / float64(tp+fp)
-	rec = float64(tp) / float64(tp+fn)
-	return prec, rec, 2 * prec * rec / (prec + rec)
-}
-
 // chooseThreshold returns the threshold on a 0.01 grid whose F1, averaged
 // with its neighbours 0.02 either side, is highest.
 func chooseThreshold(p []float64, y []bool) float64 {
 	f := make([]float64, 101)
 	for i := range f {
-		_, _, f[i] = prf(p, y, float64(i)/100)
+		_, _, f[i] = labelled.PRF(p, y, float64(i)/100)
 	}
 	best, bestF := 0.5, -1.0
 	for i := 5; i <= 95; i++ {
@@ -382,10 +307,10 @@ func brier(p []float64, y []bool) float64 {
 }
 
 func writeFigures(w io.Writer, name string, p []float64, y []bool, t float64) {
-	prec, rec, f1 := prf(p, y, t)
+	prec, rec, f1 := labelled.PRF(p, y, t)
 	bestT, bestF := 0.0, -1.0
 	for i := 1; i < 100; i++ {
-		if _, _, f := prf(p, y, float64(i)/100); f > bestF {
+		if _, _, f := labelled.PRF(p, y, float64(i)/100); f > bestF {
 			bestT, bestF = float64(i)/100, f
 		}
 	}
@@ -418,7 +343,7 @@ func runSweep(w io.Writer, debates, news, dev []example) error {
 			}
 			bestF := 0.0
 			for i := 1; i < 100; i++ {
-				if _, _, f := prf(p, dv.y, float64(i)/100); f > bestF {
+				if _, _, f := labelled.PRF(p, dv.y, float64(i)/100); f > bestF {
 					bestF = f
 				}
 			}
@@ -496,4 +421,14 @@ func readNews(evalDir, articles string) ([]example, error) {
 		}
 	}
 	return out, nil
+}
+
+// readSentences reads a public check-worthiness file as examples.
+func readSentences(path string) ([]example, error) {
+	ss, err := labelled.ReadCheckworthy(path)
+	out := make([]example, len(ss))
+	for i, s := range ss {
+		out[i] = example{text: s.Text, yes: s.Yes}
+	}
+	return out, err
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/spot"
 )
 
@@ -15,11 +16,11 @@ import (
 func sharedData(t *testing.T) (data, articles, evalDir string) {
 	t.Helper()
 	cwd, _ := os.Getwd()
-	dir, err := findUp(cwd, "shared/data/checkworthy")
+	dir, err := labelled.FindUp(cwd, "shared/data/checkworthy")
 	if err != nil {
 		t.Skip("skipped: ../shared/data/checkworthy (the public training data) is not beside the repository")
 	}
-	root, err := findUp(cwd, "internal/spot/testdata/eval")
+	root, err := labelled.FindUp(cwd, "internal/spot/testdata/eval")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func committedReport(t *testing.T) string {
 // recorded when it built the model.
 func TestCommittedModelDevFigures(t *testing.T) {
 	data, _, _ := sharedData(t)
-	dev, err := readTSV(filepath.Join(data, "dev.tsv"))
+	dev, err := readSentences(filepath.Join(data, "dev.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +73,11 @@ func TestTrainReproducesModel(t *testing.T) {
 		t.Skip("skipped in -short mode: retraining takes about a minute")
 	}
 	data, articles, evalDir := sharedData(t)
-	train, err := readTSV(filepath.Join(data, "train.tsv"))
+	train, err := readSentences(filepath.Join(data, "train.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := readTSV(filepath.Join(data, "dev.tsv"))
+	dev, err := readSentences(filepath.Join(data, "dev.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestReadTSVRepairsGluedRows(t *testing.T) {
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := readTSV(p)
+	ex, err := readSentences(p)
 	if err != nil {
 		t.Fatal(err)
 	}
