@@ -150,7 +150,7 @@ func (s *Store) AddAppearance(ctx context.Context, claimID int64, ap *factcheck.
 			// The claim row, then (below) the article row: the order
 			// UpdateClaim and UpdateArticle never invert, so concurrent
 			// additions and edits queue up instead of deadlocking.
-			lock = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+			lock = tx.Clauses(clause.Locking{Strength: "UPDATE"}).Session(&gorm.Session{})
 		}
 		var cur factcheck.Claim
 		if err := lock.Select("id").First(&cur, claimID).Error; err != nil {

@@ -10,3 +10,7 @@ func WriterForTest(s *Store) *gorm.DB { return s.w }
 // has recorded. Versions are not contiguous: each line of work has its
 // own range of numbers.
 func MigrationCountForTest() int { return len(migrations) }
+
+// AppearanceVersionForTest is the migration that adds claim appearances;
+// upgrade tests build databases at the schema just before it.
+const AppearanceVersionForTest = appearanceVersion
