@@ -19,6 +19,12 @@ func (s *Store) CreateArticle(ctx context.Context, a *factcheck.Article) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = s.now()
+	}
+	if a.UpdatedAt.IsZero() {
+		a.UpdatedAt = a.CreatedAt
+	}
 	return wrap(s.w.WithContext(ctx).Create(a).Error, "Article")
 }
 
