@@ -109,11 +109,11 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 		}
 		labels, values, fills := make([]string, len(list)), make([]float64, len(list)), make([]string, len(list))
 		for i, r := range list {
-			labels[i] = truncate(r.Claim.Headline(), 70)
+			labels[i] = truncate(r.Claim.Headline(), 60)
 			values[i] = float64(r.Times)
 			fills[i] = ratingColor(r.Claim.Rating)
 		}
-		ch.SVG = hbarChart(labels, values, fills, func(i int) string { return times(list[i].Times) })
+		ch.SVG = hbarChart(compactW, labels, values, fills, func(i int) string { return times(list[i].Times) })
 		ch.Desc = fmt.Sprintf("Bar chart of the %d claims seen again most in the last %d days. Most: “%s”, %s.", len(list), days, labels[0], times(list[0].Times))
 	case "verdicts":
 		ch.Title = "Verdicts published per month"
@@ -141,7 +141,8 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 			ch.Desc = ch.Empty
 			return ch
 		}
-		ch.SVG = columnChart(cats, ss, true)
+		ch.SVG = columnChart(wideW, cats, ss, true)
+		ch.Wide = true
 		busiest := 0
 		for i, m := range d.VerdictMix {
 			if m.Total > d.VerdictMix[busiest].Total {
@@ -175,7 +176,7 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 				med[i], p90[i] = float64(w.Median)/div, float64(w.P90)/div
 			}
 		}
-		ch.SVG = lineChart(cats, []chartSeries{{name: "Median", class: "s1", values: med}, {name: "90th percentile", class: "s2", values: p90, square: true}}, unit)
+		ch.SVG = lineChart(chartW, cats, []chartSeries{{name: "Median", class: "s1", values: med}, {name: "90th percentile", class: "s2", values: p90, square: true}}, unit)
 		last := d.PublishTime[len(d.PublishTime)-1]
 		for i := len(d.PublishTime) - 1; i >= 0 && last.N == 0; i-- {
 			last = d.PublishTime[i]
@@ -206,7 +207,8 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 			ch.Desc = ch.Empty
 			return ch
 		}
-		ch.SVG = columnChart(cats, ss, false)
+		ch.SVG = columnChart(wideW, cats, ss, false)
+		ch.Wide = true
 		ch.Desc = "Grouped column chart of the claims waiting, by age and status: " + strings.Join(parts, ", ") + "."
 	case "corrections":
 		ch.Title = "Corrections per month"
@@ -225,7 +227,7 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 			ch.Desc = ch.Empty
 			return ch
 		}
-		ch.SVG = columnChart(cats, []chartSeries{{name: "Corrections", class: "s1", values: corr}, {name: "Retractions", class: "s3", values: retr}}, true)
+		ch.SVG = columnChart(chartW, cats, []chartSeries{{name: "Corrections", class: "s1", values: corr}, {name: "Retractions", class: "s3", values: retr}}, true)
 		ch.Desc = fmt.Sprintf("Stacked column chart of corrections and retractions per month over the last 12 months: %d corrections and %d retractions.", nc, nr)
 	}
 	return ch
@@ -238,7 +240,7 @@ func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
 		if forCSV {
 			return t.Format("2006-01")
 		}
-		return t.Format("January 2006")
+		return t.Format("Jan 2006")
 	}
 	dur := func(x time.Duration, n int) string {
 		if n == 0 {
@@ -300,7 +302,7 @@ func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
 			t.Head = []string{"week", "published", "median_hours", "p90_hours"}
 		}
 		for _, w := range d.PublishTime {
-			week := w.Week.Format("2 January 2006")
+			week := w.Week.Format("2 Jan 2006")
 			if forCSV {
 				week = w.Week.Format("2006-01-02")
 			}
@@ -386,14 +388,16 @@ type chartSeries struct {
 
 // Drawing geometry, in viewBox units.
 const (
-	chartW      = 640.0
-	chartH      = 300.0
+	chartW      = 560.0 // a chart beside its table, about its size on screen
+	compactW    = 460.0 // a chart above its table, two to a row
+	wideW       = 720.0 // a chart above a wide table
+	chartH      = 280.0
 	padLeft     = 48.0
 	padRight    = 12.0
-	padTop      = 14.0
+	padTop      = 26.0
 	padBottom   = 40.0
-	hbarRow     = 34.0
-	hbarLabelDY = 12.0
+	hbarRow     = 40.0
+	hbarLabelDY = 14.0
 )
 
 // niceScale returns an axis maximum at or above max and its tick step:
@@ -426,6 +430,7 @@ func tickLabel(v float64) string {
 // valueAxis draws the horizontal grid and the value labels of a chart
 // whose plot spans y0 (bottom) to y1 (top), and returns the scale.
 func valueAxis(svg *views.ChartSVG, max float64, unit string) func(float64) float64 {
+	chartW := svg.Width
 	top, step := niceScale(max)
 	y0, y1 := chartH-padBottom, padTop
 	y := func(v float64) float64 { return y0 - (y0-y1)*v/top }
@@ -434,7 +439,7 @@ func valueAxis(svg *views.ChartSVG, max float64, unit string) func(float64) floa
 		svg.Texts = append(svg.Texts, views.Text{X: padLeft - 6, Y: y(v) + 4, Anchor: "end", Class: "dash-tick", Text: tickLabel(v)})
 	}
 	if unit != "" {
-		svg.Texts = append(svg.Texts, views.Text{X: 4, Y: padTop - 4, Anchor: "start", Class: "dash-tick", Text: unit})
+		svg.Texts = append(svg.Texts, views.Text{X: 4, Y: padTop - 12, Anchor: "start", Class: "dash-tick", Text: unit})
 	}
 	svg.Axes = append(svg.Axes, views.Line{X1: padLeft, Y1: y0, X2: chartW - padRight, Y2: y0})
 	return y
@@ -465,7 +470,7 @@ func legendOf(ss []chartSeries, line bool) []views.LegendItem {
 
 // columnChart draws vertical bars per category: stacked (one column of
 // segments, first series at the bottom) or grouped side by side.
-func columnChart(cats []string, ss []chartSeries, stacked bool) views.ChartSVG {
+func columnChart(chartW float64, cats []string, ss []chartSeries, stacked bool) views.ChartSVG {
 	svg := views.ChartSVG{Width: chartW, Height: chartH, Legend: legendOf(ss, false)}
 	max := 0.0
 	for i := range cats {
@@ -519,7 +524,7 @@ func columnChart(cats []string, ss []chartSeries, stacked bool) views.ChartSVG {
 func max1(n int) int { return max(n, 1) }
 
 // lineChart draws each series as a line with marks; NaN values leave a gap.
-func lineChart(cats []string, ss []chartSeries, unit string) views.ChartSVG {
+func lineChart(chartW float64, cats []string, ss []chartSeries, unit string) views.ChartSVG {
 	svg := views.ChartSVG{Width: chartW, Height: chartH, Legend: legendOf(ss, true)}
 	max := 0.0
 	for _, s := range ss {
@@ -557,7 +562,7 @@ func lineChart(cats []string, ss []chartSeries, unit string) views.ChartSVG {
 
 // hbarChart draws one horizontal bar per label, the label above its bar
 // and the value (words) after it.
-func hbarChart(labels []string, values []float64, fills []string, value func(i int) string) views.ChartSVG {
+func hbarChart(chartW float64, labels []string, values []float64, fills []string, value func(i int) string) views.ChartSVG {
 	const left, right = 8.0, 96.0
 	h := padTop + hbarRow*float64(len(labels)) + 8
 	svg := views.ChartSVG{Width: chartW, Height: h}

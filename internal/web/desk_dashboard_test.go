@@ -94,7 +94,8 @@ func (f *dashFixture) build() {
 	for i := range 36 {
 		intake := f.ago(24*5 + f.rnd.IntN(24*120))
 		created := intake.Add(time.Duration(f.rnd.IntN(36)) * time.Hour)
-		c := &factcheck.Claim{Quote: fmt.Sprintf("Claim number %d says %d percent.", i, f.rnd.IntN(100)), Claimant: "Someone", Statement: fmt.Sprintf("Statement %02d", i)}
+		stmt := fmt.Sprintf(dashStatements[i%len(dashStatements)], 10+f.rnd.IntN(80))
+		c := &factcheck.Claim{Quote: fmt.Sprintf("Claim number %d: %s.", i, stmt), Claimant: "Someone", Statement: stmt}
 		if i%3 != 0 { // most come from an article, taken in first
 			f.at(intake)
 			a := &factcheck.Article{Title: fmt.Sprintf("Article %d", i), Outlet: "Paper", Body: "Intro. " + c.Quote + " End."}
@@ -193,6 +194,22 @@ func (f *dashFixture) build() {
 		f.queue = append(f.queue, q)
 	}
 	f.at(f.now)
+}
+
+// dashStatements are what the fixture's claims say, each with a number.
+var dashStatements = []string{
+	"Bus ridership rose %d%% after fares were cut",
+	"The city planted %d,000 trees last year",
+	"Rents in the old town went up %d%% since 2022",
+	"%d%% of school roofs need repair",
+	"The new bridge cost %d million more than planned",
+	"Cycling injuries fell by %d%% on protected lanes",
+	"Emergency waits are %d minutes longer than in 2019",
+	"The region lost %d,000 farm jobs in a decade",
+	"Only %d%% of plastic is recycled",
+	"Water bills rose %d%% in two years",
+	"Police answer %d%% of calls within ten minutes",
+	"The wind farm powers %d,000 homes",
 }
 
 // nearestRank is the p-th percentile of ds by the nearest-rank method.
