@@ -125,10 +125,12 @@ func (s *Store) preloadAppearances(db *gorm.DB) *gorm.DB {
 // AddAppearance records that the claim with id was made again, at ap:
 //
 //   - in an article of the desk: ap.ArticleID with ap.Anchor.Start and
-//     End (the anchor is built from the article's body as it is in this
-//     transaction; when ap.Anchor.Exact is also given and the body no
-//     longer has it there, the article changed: ECONFLICT), or with
-//     ap.Quote alone, found in the body;
+//     End, byte offsets into the article's body as it is in this
+//     transaction, and (so an edit in between cannot misplace it) the
+//     text the sender saw there in ap.Anchor.Exact: when the body no
+//     longer has that text there, the same text elsewhere in it is taken,
+//     and without it the write is refused (ECONFLICT); or with ap.Quote
+//     alone, found in the body;
 //   - or on another page: ap.URL with ap.Quote.
 //
 // The claim keeps its verdict and gets a new version and a revision
@@ -147,10 +149,16 @@ func (s *Store) AddAppearance(ctx context.Context, claimID int64, ap *factcheck.
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		lock := tx
 		if s.dialect == Postgres {
-			// The claim row, then (below) the article row: the order
-			// UpdateClaim and UpdateArticle never invert, so concurrent
-			// additions and edits queue up instead of deadlocking.
+			// The article row, then the claim row: the order of
+			// UpdateArticle (article, then its claims) and CreateClaim, so
+			// concurrent additions and edits queue up instead of
+			// deadlocking.
 			lock = tx.Clauses(clause.Locking{Strength: "UPDATE"}).Session(&gorm.Session{})
+		}
+		if ap.ArticleID != nil {
+			if err := s.anchorAppearance(lock, tx, ap); err != nil {
+				return err
+			}
 		}
 		var cur factcheck.Claim
 		if err := lock.Select("id").First(&cur, claimID).Error; err != nil {
@@ -159,11 +167,6 @@ func (s *Store) AddAppearance(ctx context.Context, claimID int64, ap *factcheck.
 		c, err := s.claimByID(tx, claimID)
 		if err != nil {
 			return err
-		}
-		if ap.ArticleID != nil {
-			if err := s.anchorAppearance(lock, tx, ap); err != nil {
-				return err
-			}
 		}
 		if err := c.AddAppearance(ap, by, s.now()); err != nil {
 			return err
@@ -212,12 +215,18 @@ func (s *Store) anchorAppearance(lock, tx *gorm.DB, ap *factcheck.Appearance) er
 		anchor factcheck.Anchor
 		err    error
 	)
-	if ap.Anchor.End > 0 {
+	switch want := ap.Anchor.Exact; {
+	case ap.Anchor.End > 0 && (want == "" || ap.Anchor.End <= len(a.Body) && ap.Anchor.Start >= 0 && a.Body[ap.Anchor.Start:ap.Anchor.End] == want):
 		anchor, err = factcheck.NewAnchor(a.Body, ap.Anchor.Start, ap.Anchor.End)
-		if err == nil && ap.Anchor.Exact != "" && anchor.Exact != ap.Anchor.Exact {
+	case ap.Anchor.End > 0:
+		// The article was edited since the sentence was chosen: find the
+		// sentence in the new text, verbatim, or refuse.
+		if moved, how := factcheck.Reanchor(factcheck.Anchor{Start: ap.Anchor.Start, End: ap.Anchor.End, Exact: want}, a.Body); how == factcheck.MatchQuote {
+			anchor = moved
+		} else {
 			return factcheck.Errorf(factcheck.ECONFLICT, "The article was edited since the sentence was chosen. Reload it and choose again.")
 		}
-	} else {
+	default:
 		anchor, err = factcheck.FindQuote(a.Body, ap.Quote)
 	}
 	if err != nil {

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -404,6 +406,120 @@ func TestPublicReappearancesNewestFirst(t *testing.T) {
 		if err != nil || len(rs) != 2 || rs[0].URL != "https://a.example/3" || rs[1].URL != "https://a.example/2" ||
 			rs[0].Claim.ID != f.claim.ID || rs[0].Claim.Rating == nil || !rs[0].CreatedAt.Equal(base.Add(2*time.Hour)) {
 			t.Fatalf("reappearances: %+v %v", rs, err)
+		}
+	})
+}
+
+// TestAppearancesUnderConcurrentEdits records a claim in eight articles
+// while each article is edited and the claim itself changed, all at once:
+// no deadlock or lost write (on PostgreSQL the rows are locked article
+// first, as article edits lock them), every appearance recorded, and each
+// placed on its sentence in its article's final text.
+func TestAppearancesUnderConcurrentEdits(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, s *store.Store) {
+		f := newAppearanceFixture(t, s)
+		draft := &factcheck.Claim{ArticleID: &f.first.ID, Quote: "Officials said", Claimant: "The article"}
+		if err := s.CreateClaim(ctx, draft, f.ed); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		articles := make([]*factcheck.Article, n)
+		for i := range articles {
+			articles[i] = &factcheck.Article{Title: fmt.Sprintf("Story %d", i), Body: "Lead. " + f.repeatSentence + " Tail."}
+			if err := s.CreateArticle(ctx, articles[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*n)
+		for i, a := range articles {
+			wg.Add(3)
+			go func() {
+				defer wg.Done()
+				j := strings.Index(a.Body, f.repeatSentence)
+				// As the web handler sends it: the offsets and the text seen there.
+				_, err := s.AddAppearance(ctx, draft.ID, &factcheck.Appearance{ArticleID: &a.ID, Anchor: factcheck.Anchor{Start: j, End: j + len(f.repeatSentence), Exact: f.repeatSentence}}, f.ed)
+				if err != nil {
+					errs <- fmt.Errorf("add %d: %w", i, err)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				_, _, err := s.UpdateArticle(ctx, a.ID, f.ed, func(a *factcheck.Article) error {
+					a.Body = "Update " + strconv.Itoa(i) + ". " + a.Body
+					return nil
+				})
+				if err != nil && factcheck.ErrorCode(err) != factcheck.ECONFLICT {
+					errs <- fmt.Errorf("edit %d: %w", i, err)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				for try := 0; try < 20; try++ {
+					c, err := s.ClaimByID(ctx, draft.ID)
+					if err != nil {
+						errs <- err
+						return
+					}
+					_, err = s.UpdateClaim(ctx, c.ID, c.Version, f.ed, "tag", func(c *factcheck.Claim) error {
+						c.Tags = append(c.Tags, "t"+strconv.Itoa(i))
+						return nil
+					})
+					if err == nil {
+						return
+					} else if factcheck.ErrorCode(err) != factcheck.ECONFLICT {
+						errs <- fmt.Errorf("claim edit %d: %w", i, err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		c, err := s.ClaimByID(ctx, draft.ID)
+		if err != nil || len(c.Appearances) != n+1 {
+			t.Fatalf("%d appearances, want %d: %v", len(c.Appearances), n+1, err)
+		}
+		for _, ap := range c.Appearances[1:] {
+			a, _ := s.ArticleByID(ctx, *ap.ArticleID)
+			if ap.Anchor.Orphaned || ap.Anchor.End > len(a.Body) || a.Body[ap.Anchor.Start:ap.Anchor.End] != f.repeatSentence {
+				t.Errorf("appearance in %q badly placed: %+v in %q", a.Title, ap.Anchor, a.Body)
+			}
+		}
+		positions := map[int]bool{}
+		for _, ap := range c.Appearances {
+			positions[ap.Position] = true
+		}
+		if len(positions) != n+1 {
+			t.Errorf("positions %v", positions)
+		}
+	})
+}
+
+// TestAppearanceFollowsItsSentenceAfterAnEdit: offsets chosen before an
+// edit of the article, with the text seen there, still land on that text.
+func TestAppearanceFollowsItsSentenceAfterAnEdit(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, s *store.Store) {
+		f := newAppearanceFixture(t, s)
+		stale := f.at()
+		stale.Anchor.Exact = f.repeatSentence
+		edited, _, err := s.UpdateArticle(ctx, f.repeat.ID, f.ed, func(a *factcheck.Article) error {
+			a.Body = "An editor's note goes first.\n\n" + a.Body
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.AddAppearance(ctx, f.claim.ID, stale, f.ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap := c.Appearances[1].Anchor
+		if ap.Start == f.at().Anchor.Start || edited.Body[ap.Start:ap.End] != f.repeatSentence {
+			t.Fatalf("placed at %+v in %q", ap, edited.Body)
 		}
 	})
 }

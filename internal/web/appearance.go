@@ -60,12 +60,20 @@ func (s *Server) addAppearance(c echo.Context) (*factcheck.Claim, *appearanceInp
 		case strings.TrimSpace(in.Quote) == "":
 			return nil, &in, factcheck.FieldError("start", "Send the sentence's start and end (or a quote from the article).")
 		}
-		if ap.Claimant == "" && in.URL == "" {
+		if in.URL == "" {
 			a, err := s.store.ArticleByID(c.Request().Context(), *in.ArticleID)
 			if err != nil {
 				return nil, &in, err
 			}
-			ap.Claimant = sentenceClaimant(a, ap.Anchor)
+			// The text at the offsets now, so an edit before the write
+			// cannot move the appearance onto other words (see
+			// store.AddAppearance).
+			if an := &ap.Anchor; an.Exact == "" && an.End > 0 && an.Start >= 0 && an.Start < an.End && an.End <= len(a.Body) {
+				an.Exact = a.Body[an.Start:an.End]
+			}
+			if ap.Claimant == "" {
+				ap.Claimant = sentenceClaimant(a, ap.Anchor)
+			}
 		}
 	}
 	cl, err := s.store.AddAppearance(c.Request().Context(), id, ap, userOf(c))
