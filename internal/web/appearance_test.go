@@ -298,3 +298,43 @@ func readAll(t *testing.T, resp *http.Response) string {
 	}
 	return b.String()
 }
+
+// TestAppearanceTextIsEscapedEverywhere puts script into every field of
+// an appearance a user can fill and looks for it, unescaped, on every page
+// that shows appearances; a javascript: address is refused outright.
+func TestAppearanceTextIsEscapedEverywhere(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	tok := e.token(e.editor)
+	cl := e.publishedInArticle()
+	id := strconv.FormatInt(cl.ID, 10)
+	p := xssScript + xssAttr
+	body := "Opening. " + p + " said it. End."
+	aid := e.newArticle(tok, p, p, "https://x.example/"+url.PathEscape(p), body)
+	i := strings.Index(body, p)
+	if st := e.api("POST", "/api/v1/claims/"+id+"/appearances", tok, map[string]any{"article_id": aid, "start": i, "end": i + len(p), "claimant": p}, nil); st != 201 {
+		t.Fatalf("article appearance: %d", st)
+	}
+	if st := e.api("POST", "/api/v1/claims/"+id+"/appearances", tok, map[string]any{"url": "https://y.example/?q=" + url.QueryEscape(p), "quote": p, "claimant": p}, nil); st != 201 {
+		t.Fatalf("URL appearance: %d", st)
+	}
+	if st := e.api("POST", "/api/v1/claims/"+id+"/appearances", tok, map[string]any{"url": "javascript:alert(1)", "quote": p}, nil); st != 422 {
+		t.Fatalf("javascript: URL: %d", st)
+	}
+	reader, desk := e.client(), e.client()
+	e.login(desk, "editor@test.example")
+	for _, page := range []struct {
+		c    *http.Client
+		path string
+	}{
+		{reader, "/claims/" + id}, {reader, "/articles/" + strconv.FormatInt(aid, 10)}, {reader, "/embed/claims/" + id},
+		{reader, "/feed.atom"}, {reader, "/api/v1/claimreview"}, {desk, "/desk/dashboard"},
+	} {
+		st, b, _ := e.get(page.c, page.path)
+		if st != 200 {
+			t.Errorf("%s: %d", page.path, st)
+		}
+		if m := rawXSS.FindString(b); m != "" {
+			t.Errorf("%s: unescaped %q", page.path, m)
+		}
+	}
+}
