@@ -278,7 +278,7 @@ func (s *Store) PublicReappearances(ctx context.Context, limit int) ([]Reappeara
 		return nil, nil
 	}
 	var aps []factcheck.Appearance
-	err := s.r.WithContext(ctx).Joins("JOIN claims ON claims.id = appearances.claim_id").
+	err := s.r.WithContext(ctx).Select("appearances.*").Joins("JOIN claims ON claims.id = appearances.claim_id").
 		Where("appearances.position > 0 AND claims.status IN ?", factcheck.PublicStatuses()).
 		Preload("Article", func(db *gorm.DB) *gorm.DB { return db.Select(articleMeta) }).
 		Order("appearances.created_at DESC, appearances.id DESC").Limit(limit).Find(&aps).Error
