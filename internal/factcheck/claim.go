@@ -30,7 +30,8 @@ func PublicStatuses() []Status {
 }
 
 // Claim is one checkable statement, optionally anchored in an article, with
-// its verdict. Every change bumps Version; a write carrying a stale version
+// its verdict. ArticleID and Anchor are those of its first appearance (see
+// Appearance). Every change bumps Version; a write carrying a stale version
 // fails with ECONFLICT.
 type Claim struct {
 	ID        int64  `json:"id"`
@@ -66,6 +67,13 @@ type Claim struct {
 	Author   *User      `json:"-"`
 	Reviewer *User      `json:"-"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// Appearances are where the claim was made, first (where it was
+	// checked) to last; loaded by the store where a page needs them.
+	Appearances []Appearance `json:"appearances,omitempty"`
+	// InArticle is, for a claim listed by article (the store's
+	// ArticleClaims and PublicArticleClaims), its appearance in that
+	// article; Anchor and ArticleID then place it there too. Nil elsewhere.
+	InArticle *Appearance `gorm:"-" json:"-"`
 }
 
 // MaxQuote is the longest claim quote the desk accepts, in bytes.

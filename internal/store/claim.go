@@ -279,15 +279,16 @@ func (s *Store) PublicClaim(ctx context.Context, id int64) (*factcheck.Claim, er
 	return c, nil
 }
 
-// ClaimByID returns any claim with its associations, or ENOTFOUND.
+// ClaimByID returns any claim with its associations (its appearances
+// first to last, with their articles' metadata), or ENOTFOUND.
 func (s *Store) ClaimByID(ctx context.Context, id int64) (*factcheck.Claim, error) {
-	return claimByID(s.r.WithContext(ctx), id)
+	return s.claimByID(s.r.WithContext(ctx), id)
 }
 
-func claimByID(db *gorm.DB, id int64) (*factcheck.Claim, error) {
+func (s *Store) claimByID(db *gorm.DB, id int64) (*factcheck.Claim, error) {
 	var c factcheck.Claim
-	err := db.Preload("Rating").Preload("Article").Preload("Author").Preload("Reviewer").
-		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+	err := s.preloadAppearances(db.Preload("Rating").Preload("Article").Preload("Author").Preload("Reviewer").
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") })).
 		First(&c, id).Error
 	return &c, wrap(err, "Claim")
 }
@@ -302,7 +303,9 @@ func (s *Store) ClaimBySlug(ctx context.Context, slug string) (*factcheck.Claim,
 }
 
 // CreateClaim validates and stores a new draft claim with its first
-// revision. When the claim belongs to an article, anchor must already be set
+// revision and (made by the database) its first appearance: its article
+// and anchor, or neither.
+// When the claim belongs to an article, anchor must already be set
 // (see factcheck.NewAnchor) or the quote must appear in the body; an
 // article that already holds factcheck.MaxClaimsPerArticle claims takes no
 // more (EINVALID on the field "article_id"). Its cost does not grow with
@@ -315,6 +318,12 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 	}
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if c.ArticleID != nil {
@@ -331,7 +340,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 		}
 		ev := c.Evidence
 		c.Evidence = nil
-		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence")...).Create(c).Error; err != nil {
+		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Create(c).Error; err != nil {
 			return err
 		}
 		c.Evidence = ev
@@ -342,6 +351,13 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 		}
 		if err := syncEvidence(tx, c); err != nil {
 			return err
+		}
+		if s.hasSchema(appearanceVersion) {
+			// The first appearance, as the database made it.
+			c.Appearances = nil
+			if err := s.preloadAppearanceArticles(tx).Where("claim_id = ?", c.ID).Order("position").Find(&c.Appearances).Error; err != nil {
+				return err
+			}
 		}
 		return appendRevision(tx, c, by, "Created", false)
 	})
@@ -356,7 +372,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factche
 func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *factcheck.User, note string, change func(c *factcheck.Claim) error) (*factcheck.Claim, error) {
 	var out *factcheck.Claim
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, err := claimByID(tx, id)
+		c, err := s.claimByID(tx, id)
 		if err != nil {
 			return err
 		} else if err := c.CheckVersion(version); err != nil {
@@ -375,7 +391,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 		c.Version++
 		c.UpdatedAt = s.now()
 		res := tx.Model(&factcheck.Claim{}).Where("id = ? AND version = ?", c.ID, version).
-			Select("*").Omit(s.claimOmit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence")...).Updates(c)
+			Select("*").Omit(s.claimOmit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Updates(c)
 		if res.Error != nil {
 			return res.Error
 		} else if res.RowsAffected == 0 {
@@ -395,7 +411,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 				return err
 			}
 		}
-		out, err = claimByID(tx, id)
+		out, err = s.claimByID(tx, id)
 		return err
 	})
 	if err != nil {
@@ -435,8 +451,14 @@ func (s *Store) checkArticleRoom(tx *gorm.DB, c *factcheck.Claim) error {
 	if err := q.First(&a, *c.ArticleID).Error; err != nil {
 		return wrap(err, "Article")
 	}
+	// Every claim in the article, first appearance or later, is
+	// re-anchored when its text is edited: count them all.
 	var n int64
-	if err := tx.Model(&factcheck.Claim{}).Where("article_id = ?", a.ID).Count(&n).Error; err != nil {
+	count := tx.Model(&factcheck.Claim{}).Where("article_id = ?", a.ID)
+	if s.hasSchema(appearanceVersion) {
+		count = tx.Model(&factcheck.Appearance{}).Where("article_id = ?", a.ID)
+	}
+	if err := count.Count(&n).Error; err != nil {
 		return err
 	} else if n >= factcheck.MaxClaimsPerArticle {
 		return factcheck.FieldError("article_id", "This article already has %d claims, the most one article can hold.", n)

@@ -8,8 +8,8 @@ import (
 
 // PublicVersion returns the site's public version: a number that grows
 // with every change a reader could see (a claim published, corrected,
-// retracted or re-rated, a rating renamed or recoloured, an article with
-// public claims edited). Rendered public pages are cached under it, so
+// retracted or re-rated, a public claim seen again, a rating renamed or
+// recoloured, an article with public claims edited). Rendered public pages are cached under it, so
 // each node needs one cheap read to know whether what it keeps is current.
 // It returns EUNAVAILABLE when the database cannot be reached.
 func (s *Store) PublicVersion(ctx context.Context) (int64, error) {

@@ -10,26 +10,26 @@ import (
 )
 
 // PublicClaimsAfter returns up to limit public claims with ids above
-// afterID, in id order, with rating, article and evidence loaded. Callers
+// afterID, in id order, with rating, article, evidence and appearances
+// loaded. Callers
 // page through every public claim by passing the last id they saw, so
 // memory stays bounded by limit.
 func (s *Store) PublicClaimsAfter(ctx context.Context, afterID int64, limit int) ([]factcheck.Claim, error) {
 	var cs []factcheck.Claim
-	err := s.r.WithContext(ctx).Preload("Rating").Preload("Article").
-		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+	err := s.preloadAppearances(s.r.WithContext(ctx).Preload("Rating").Preload("Article").
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") })).
 		Where("status IN ? AND id > ?", factcheck.PublicStatuses(), afterID).
 		Order("id").Limit(limit).Find(&cs).Error
 	return cs, err
 }
 
-// PublicArticleClaims returns the public claims of an article, by anchor start,
-// with their ratings. Drafts and claims in review are never returned.
+// PublicArticleClaims returns the public claims that appear in an
+// article, by anchor start (the outer of two claims starting together
+// first), with their ratings: those checked in it and those checked
+// elsewhere and seen again in it, placed by their appearance here (see
+// ArticleClaims). Drafts and claims in review are never returned.
 func (s *Store) PublicArticleClaims(ctx context.Context, articleID int64) ([]factcheck.Claim, error) {
-	var cs []factcheck.Claim
-	err := s.r.WithContext(ctx).Preload("Rating").
-		Where("article_id = ? AND status IN ?", articleID, factcheck.PublicStatuses()).
-		Order("anchor_start, anchor_end DESC, id").Find(&cs).Error
-	return cs, err
+	return s.articleClaims(s.r.WithContext(ctx), articleID, factcheck.PublicStatuses(), true)
 }
 
 // PublicRevisions returns, for each of the given claims, the revisions made

@@ -30,6 +30,7 @@ type ClaimJSON struct {
 	Tags           []string         `json:"tags"`
 	ArticleID      *int64           `json:"article_id,omitempty"`
 	Anchor         *AnchorJSON      `json:"anchor,omitempty"`
+	Appearances    []AppearanceJSON `json:"appearances,omitempty"`
 	Version        int              `json:"version"`
 	PublishedAt    *time.Time       `json:"published_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
@@ -54,6 +55,19 @@ type AnchorJSON struct {
 	End      int    `json:"end"`
 	Exact    string `json:"exact"`
 	Orphaned bool   `json:"orphaned"`
+}
+
+// AppearanceJSON is one place a claim was made, first (where it was
+// checked) to last: in an article of the desk (ArticleID, with its Anchor
+// in the body) or on another page (URL); Quote is what was said there,
+// Claimant who said it, AppearedAt when.
+type AppearanceJSON struct {
+	ArticleID  *int64      `json:"article_id,omitempty"`
+	URL        string      `json:"url,omitempty"`
+	Quote      string      `json:"quote"`
+	Claimant   string      `json:"claimant"`
+	AppearedAt time.Time   `json:"appeared_at"`
+	Anchor     *AnchorJSON `json:"anchor,omitempty"`
 }
 
 // EvidenceJSON is one source of a claim.
@@ -159,6 +173,13 @@ func (s *Server) claimJSON(c *factcheck.Claim, full bool) ClaimJSON {
 	}
 	if c.ArticleID != nil {
 		out.Anchor = &AnchorJSON{Start: c.Anchor.Start, End: c.Anchor.End, Exact: c.Anchor.Exact, Orphaned: c.Anchor.Orphaned}
+	}
+	for _, a := range c.Appearances {
+		aj := AppearanceJSON{ArticleID: a.ArticleID, URL: a.URL, Quote: a.Quote, Claimant: a.Claimant, AppearedAt: a.AppearedAt}
+		if a.ArticleID != nil {
+			aj.Anchor = &AnchorJSON{Start: a.Anchor.Start, End: a.Anchor.End, Exact: a.Anchor.Exact, Orphaned: a.Anchor.Orphaned}
+		}
+		out.Appearances = append(out.Appearances, aj)
 	}
 	if full {
 		out.Rationale = c.Rationale

@@ -96,6 +96,23 @@ func TestJSONShapesGolden(t *testing.T) {
 		t.Fatalf("stale verdict: %d", status)
 	}
 	golden(t, "error.json", stale)
+
+	// The same claim, seen again in another article and on a video page.
+	status, b = call("POST", "/api/v1/articles", map[string]string{"title": "Council votes on lanes", "outlet": "Riverton Post",
+		"url": "https://post.example/council", "published_at": "2025-02-03",
+		"body": "At the council, the mayor repeated that bike lanes cut injuries by a third. The vote is next week."})
+	if status != 201 {
+		t.Fatalf("second article: %d %s", status, b)
+	}
+	if status, b = call("POST", "/api/v1/claims/1/appearances", map[string]any{"article_id": 2, "start": 16, "end": 75}); status != 201 {
+		t.Fatalf("appearance in an article: %d %s", status, b)
+	}
+	status, seen := call("POST", "/api/v1/claims/1/appearances", map[string]any{"url": "https://video.example/watch?v=42",
+		"quote": "Our lanes cut injuries by a third", "claimant": "Alicia Moreno", "appeared_at": "2025-03-01"})
+	if status != 201 {
+		t.Fatalf("appearance on a page: %d %s", status, seen)
+	}
+	golden(t, "claim-appearances.json", seen)
 }
 
 // golden compares got, with its timestamps normalized and indented, to

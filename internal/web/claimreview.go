@@ -83,14 +83,7 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 			r.ReviewRating.RatingValue, r.ReviewRating.BestRating, r.ReviewRating.WorstRating = &v, &best, &worst
 		}
 	}
-	if a := c.Article; a != nil && a.URL != "" {
-		work := ldCreative{Type: "CreativeWork", URL: a.URL, Name: a.Title, DatePublished: ldDay(a.PublishedAt)}
-		if a.Outlet != "" {
-			work.Publisher = &ldAgent{Type: "Organization", Name: a.Outlet}
-		}
-		r.ItemReviewed.Appearance = []ldCreative{work}
-		r.ItemReviewed.FirstAppearance = &work
-	}
+	r.ItemReviewed.Appearance, r.ItemReviewed.FirstAppearance = ldAppearances(c)
 	for _, e := range c.Evidence {
 		cite := ldCreative{Type: "CreativeWork", URL: e.URL, Name: e.Title, DatePublished: ldDay(e.PublishedAt)}
 		if e.Publisher != "" {
@@ -99,6 +92,45 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 		r.Citation = append(r.Citation, cite)
 	}
 	return r
+}
+
+// ldAppearances lists every place c appeared that has an address, in the
+// order they were recorded, and the first of them to appear (by date, then
+// order). Appearances without an address (a claim made in a speech, an
+// article pasted without its URL) cannot be a CreativeWork and are left
+// out. A claim whose appearances are not loaded falls back to its article.
+func ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
+	aps := c.Appearances
+	if len(aps) == 0 && c.Article != nil {
+		aps = []factcheck.Appearance{{ArticleID: &c.Article.ID, Article: c.Article}}
+	}
+	var works []ldCreative
+	var first *factcheck.Appearance
+	firstWork := -1
+	for i := range aps {
+		a := &aps[i]
+		work := ldCreative{Type: "CreativeWork", URL: a.Link()}
+		if work.URL == "" {
+			continue
+		}
+		if ar := a.Article; ar != nil {
+			work.Name, work.DatePublished = ar.Title, ldDay(ar.PublishedAt)
+			if ar.Outlet != "" {
+				work.Publisher = &ldAgent{Type: "Organization", Name: ar.Outlet}
+			}
+		} else {
+			work.DatePublished = ldDay(&a.AppearedAt)
+		}
+		works = append(works, work)
+		if first == nil || a.AppearedAt.Before(first.AppearedAt) {
+			first, firstWork = a, len(works)-1
+		}
+	}
+	if firstWork < 0 {
+		return nil, nil
+	}
+	fw := works[firstWork]
+	return works, &fw
 }
 
 // claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document

@@ -83,6 +83,7 @@ func (s *Server) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
 		v.NoteDate, v.Note = fmtDate(cl.CorrectedAt), cl.CorrectionNote
 	}
 	_, v.RatingCSS = customColor(cl.Rating)
+	v.Seen = len(cl.Appearances)
 	return v
 }
 

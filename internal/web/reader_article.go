@@ -14,7 +14,9 @@ import (
 
 // articlePage shows an article with its public claims highlighted in
 // place. Each highlight links to the claim's verdict in the list below the
-// body (no script needed). Drafts and claims in review never appear, and
+// body (no script needed). A claim checked before in another article and
+// seen again in this one is highlighted with its existing verdict and
+// marked as a repeat. Drafts and claims in review never appear, and
 // an article with no public claim is not found (404): the desk's intake,
 // embargoed text included, is not published by being stored.
 func (s *Server) articlePage(c echo.Context) error {
@@ -41,6 +43,9 @@ func (s *Server) articlePage(c echo.Context) error {
 	}
 	v.Canonical = s.cfg.BaseURL + "/articles/" + strconv.FormatInt(a.ID, 10)
 	v.Paragraphs, v.Verdicts = highlightArticle(a.Body, claims)
+	for _, vd := range v.Verdicts {
+		v.Repeats = v.Repeats || vd.Repeat
+	}
 	return s.sendPage(c, views.ArticlePage(v), cachePublic)
 }
 
@@ -75,7 +80,11 @@ func highlightArticle(body string, claims []factcheck.Claim) ([][]views.Segment,
 	for i := range claims {
 		cl := &claims[i]
 		n := i + 1
-		verdicts = append(verdicts, views.ArticleVerdict{N: n, Anchor: verdictAnchor(cl), Card: card(cl, "")})
+		vd := views.ArticleVerdict{N: n, Anchor: verdictAnchor(cl), Card: card(cl, "")}
+		if repeated(cl) {
+			vd.Repeat, vd.CheckedOn = true, fmtDate(cl.PublishedAt)
+		}
+		verdicts = append(verdicts, vd)
 		if validAnchor(body, cl.Anchor) {
 			spans = append(spans, &span{start: cl.Anchor.Start, end: cl.Anchor.End, n: n, claim: cl})
 		}
@@ -114,6 +123,10 @@ func highlightArticle(body string, claims []factcheck.Claim) ([][]views.Segment,
 				seg.Href = "#" + verdictAnchor(inner.claim)
 				seg.Key = inner.claim.RatingKey
 				seg.Label = "Checked claim " + strconv.Itoa(inner.n) + ": " + ratingLabel(inner.claim)
+				if repeated(inner.claim) {
+					seg.Repeat = true
+					seg.Label = "Claim " + strconv.Itoa(inner.n) + ", already checked: " + ratingLabel(inner.claim)
+				}
 			}
 			segs = append(segs, seg)
 		}
@@ -158,6 +171,10 @@ func paragraphRanges(body string) [][2]int {
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' }
+
+// repeated reports whether a listed claim was checked elsewhere and seen
+// again in this article.
+func repeated(c *factcheck.Claim) bool { return c.InArticle != nil && !c.InArticle.First() }
 
 // verdictAnchor is the fragment id of a claim's verdict on its article page.
 func verdictAnchor(c *factcheck.Claim) string { return "verdict-" + strconv.FormatInt(c.ID, 10) }

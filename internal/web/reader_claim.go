@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"sort"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -56,6 +57,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	if cl.Reviewer != nil {
 		v.Reviewer = cl.Reviewer.Name
 	}
+	v.Seen, v.SeenAgain = len(cl.Appearances), seenAgain(cl)
 	for _, e := range cl.Evidence {
 		v.Evidence = append(v.Evidence, views.EvidenceItem{URL: e.URL, Title: e.Title, Publisher: e.Publisher, Date: fmtDate(e.PublishedAt), Excerpt: e.Excerpt, Stance: string(e.Stance)})
 	}
@@ -65,4 +67,34 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 		}
 	}
 	return v
+}
+
+// seenAgain lists where a claim appeared after the article it was checked
+// in, newest first: outlet or site, title, date, the original page and,
+// for articles on the desk, our page with the claim highlighted (public,
+// since this claim is).
+func seenAgain(cl *factcheck.Claim) []views.AppearanceItem {
+	var aps []factcheck.Appearance
+	for _, a := range cl.Appearances {
+		if !a.First() {
+			aps = append(aps, a)
+		}
+	}
+	sort.SliceStable(aps, func(i, j int) bool {
+		if !aps[i].AppearedAt.Equal(aps[j].AppearedAt) {
+			return aps[i].AppearedAt.After(aps[j].AppearedAt)
+		}
+		return aps[i].Position > aps[j].Position
+	})
+	out := make([]views.AppearanceItem, 0, len(aps))
+	for i := range aps {
+		a := &aps[i]
+		it := views.AppearanceItem{Place: a.Place(), URL: a.Link(), Date: fmtDate(&a.AppearedAt), DateISO: isoDate(&a.AppearedAt), Claimant: a.Claimant, Quote: a.Quote}
+		if ar := a.Article; ar != nil {
+			it.Place, it.Title = ar.Outlet, ar.Title
+			it.ArticleURL = "/articles/" + strconv.FormatInt(ar.ID, 10)
+		}
+		out = append(out, it)
+	}
+	return out
 }

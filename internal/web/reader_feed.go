@@ -52,12 +52,22 @@ type (
 	}
 )
 
-// feedSize is how many of the latest published claims the Atom feed carries.
-const feedSize = 50
+// feedSize is how many of the latest published claims the Atom feed
+// carries; feedReappearances how many of the latest reappearances.
+const (
+	feedSize          = 50
+	feedReappearances = 20
+)
 
-// atomFeed serves the latest public claims as an Atom 1.0 feed.
+// atomFeed serves the latest public claims as an Atom 1.0 feed, with an
+// entry for each of the latest reappearances of a public claim (the
+// claim.reappeared event), newest first.
 func (s *Server) atomFeed(c echo.Context) error {
 	hits, _, err := s.store.ListClaims(c.Request().Context(), store.ClaimFilter{Limit: feedSize})
+	if err != nil {
+		return err
+	}
+	seen, err := s.store.PublicReappearances(c.Request().Context(), feedReappearances)
 	if err != nil {
 		return err
 	}
@@ -65,13 +75,24 @@ func (s *Server) atomFeed(c echo.Context) error {
 		Updated: "1970-01-01T00:00:00Z", Author: atomPerson{Name: s.cfg.Newsroom, URI: s.cfg.BaseURL + "/"},
 		Links: []atomLink{{Href: s.cfg.BaseURL + "/feed.atom", Rel: "self", Type: "application/atom+xml"},
 			{Href: s.cfg.BaseURL + "/", Rel: "alternate", Type: "text/html"}}}
+	// Reappearances (newest first) go in among the claims (newest
+	// published first), each before the first claim published earlier.
+	again := make([]atomEntry, len(seen))
+	for i := range seen {
+		again[i] = s.reappearedEntry(&seen[i])
+	}
 	for i := range hits {
-		cl := &hits[i].Claim
-		e := s.atomEntry(cl)
+		e := s.atomEntry(&hits[i].Claim)
+		for len(again) > 0 && again[0].Updated >= e.Published {
+			feed.Entries, again = append(feed.Entries, again[0]), again[1:]
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	feed.Entries = append(feed.Entries, again...)
+	for _, e := range feed.Entries {
 		if e.Updated > feed.Updated {
 			feed.Updated = e.Updated
 		}
-		feed.Entries = append(feed.Entries, e)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -121,5 +142,41 @@ func (s *Server) atomEntry(cl *factcheck.Claim) atomEntry {
 	for _, t := range cl.Tags {
 		e.Categories = append(e.Categories, atomCategory{Term: t})
 	}
+	return e
+}
+
+// reappearedEntry is the feed entry of a public claim seen again: its own
+// id (the claim's URL with the appearance), the time it was recorded, where
+// it appeared and the verdict that stands.
+func (s *Server) reappearedEntry(r *store.Reappearance) atomEntry {
+	cl := &r.Claim
+	label := ratingLabel(cl)
+	where := r.Place()
+	if where == "" {
+		where = "a new place"
+	}
+	link := s.cfg.BaseURL + claimPath(cl)
+	when := ldTime(&r.CreatedAt)
+	body := "<p>Seen again in " + html.EscapeString(where)
+	if u := r.Link(); u != "" {
+		body += " (<a href=\"" + html.EscapeString(u) + "\">" + html.EscapeString(u) + "</a>)"
+	}
+	body += ", " + html.EscapeString(fmtDate(&r.AppearedAt)) + ".</p>"
+	if r.Quote != "" {
+		body += "<blockquote><p>“" + html.EscapeString(r.Quote) + "”</p>"
+		if r.Claimant != "" {
+			body += "<p>— " + html.EscapeString(r.Claimant) + "</p>"
+		}
+		body += "</blockquote>"
+	}
+	body += "<p>Our verdict stands: <strong>" + html.EscapeString(label) + ".</strong> " + html.EscapeString(cl.Summary) + "</p>"
+	e := atomEntry{Title: "Seen again: " + truncate(cl.Headline(), 140) + " (" + label + ")",
+		ID:      link + "#appearance-" + strconv.FormatInt(r.ID, 10),
+		Updated: when, Published: when,
+		Links:   []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}},
+		Summary: atomText{Type: "text", Body: "Seen again in " + where + ". " + label + ". " + cl.Summary},
+		Content: atomText{Type: "html", Body: body}}
+	e.Categories = append(e.Categories, atomCategory{Term: "claim.reappeared", Label: "Seen again"},
+		atomCategory{Term: "rating:" + cl.RatingKey, Label: label})
 	return e
 }

@@ -117,119 +117,158 @@ func TestClaimPageClaimReviewJSONLD(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			e := newEnv(t, d)
 			c := e.client()
-			offScale := 0
+			offScale := false
 			for _, cl := range e.publicClaims() {
-				path := "/claims/" + strconv.FormatInt(cl.ID, 10) + "-" + cl.Slug
-				status, body, _ := e.get(c, path)
-				if status != 200 {
-					t.Fatalf("%s: %d", path, status)
-				}
-				canonical := e.srv.URL + path
-				hasAll(t, path, body, `<meta property="og:image" content="`+e.srv.URL+"/claims/"+strconv.FormatInt(cl.ID, 10)+`/card.png"`,
-					`<link rel="alternate" type="application/json+oembed" href="`+htmlEscape(e.srv.URL+"/oembed?url="+url.QueryEscape(canonical)+"&format=json")+`"`,
-					`hx-get="/claims/`+strconv.FormatInt(cl.ID, 10)+`/report"`)
-				m := jsonLDRe.FindStringSubmatch(body)
-				if m == nil {
-					t.Fatalf("%s: no JSON-LD", path)
-				}
-				var ld struct {
-					Context            string `json:"@context"`
-					URL, ClaimReviewed string
-					DatePublished      string
-					DateModified       string
-					ReviewRating       map[string]any
-					ItemReviewed       struct {
-						Type   string `json:"@type"`
-						Author struct {
-							Type string `json:"@type"`
-							Name string
-						}
-						DatePublished   string
-						Appearance      []struct{ Type, URL string }
-						FirstAppearance *struct {
-							Type string `json:"@type"`
-							URL  string
-						}
-					}
-					Author struct {
-						Type string `json:"@type"`
-						Name string
-						URL  string
-					}
-					Citation []struct {
-						Type      string `json:"@type"`
-						URL, Name string
-						Publisher struct{ Name string }
-					}
-				}
-				if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
-					t.Fatalf("%s: JSON-LD does not parse: %v", path, err)
-				}
-				var raw map[string]any
-				json.Unmarshal([]byte(m[1]), &raw)
-				if raw["@context"] != "https://schema.org" || raw["@type"] != "ClaimReview" {
-					t.Errorf("%s: @context/@type = %v/%v", path, raw["@context"], raw["@type"])
-				}
-				if ld.ClaimReviewed != cl.Headline() || cl.Statement != "" && ld.ClaimReviewed != cl.Statement || ld.URL != canonical {
-					t.Errorf("%s: claimReviewed=%q url=%q", path, ld.ClaimReviewed, ld.URL)
-				}
-				if ld.DatePublished != cl.PublishedAt.UTC().Format(time.RFC3339) {
-					t.Errorf("%s: datePublished %q, published %v", path, ld.DatePublished, cl.PublishedAt)
-				}
-				wantMod := cl.PublishedAt
-				if cl.CorrectedAt != nil {
-					wantMod = cl.CorrectedAt
-				}
-				if ld.DateModified != wantMod.UTC().Format(time.RFC3339) {
-					t.Errorf("%s: dateModified %q, want %v", path, ld.DateModified, wantMod)
-				}
-				rr := ld.ReviewRating
-				if rr["@type"] != "Rating" || rr["alternateName"] != cl.Rating.Label {
-					t.Errorf("%s: reviewRating %v", path, rr)
-				}
-				if cl.Rating.Value != nil {
-					if rr["ratingValue"] != float64(*cl.Rating.Value) || rr["bestRating"] != float64(5) || rr["worstRating"] != float64(1) {
-						t.Errorf("%s: numeric reviewRating %v", path, rr)
-					}
-				} else {
-					offScale++
-					for _, k := range []string{"ratingValue", "bestRating", "worstRating"} {
-						if _, ok := rr[k]; ok {
-							t.Errorf("%s: off-scale rating %s has %s", path, cl.RatingKey, k)
-						}
-					}
-				}
-				ir := ld.ItemReviewed
-				if ir.Type != "Claim" || ir.Author.Name != cl.Claimant || (ir.Author.Type != "Person" && ir.Author.Type != "Organization") {
-					t.Errorf("%s: itemReviewed %+v", path, ir)
-				}
-				if cl.ClaimDate != nil && ir.DatePublished != cl.ClaimDate.UTC().Format(time.DateOnly) {
-					t.Errorf("%s: claim date %q, want %v", path, ir.DatePublished, cl.ClaimDate)
-				}
-				if cl.Article != nil && cl.Article.URL != "" {
-					if len(ir.Appearance) != 1 || ir.Appearance[0].URL != cl.Article.URL || ir.FirstAppearance == nil ||
-						ir.FirstAppearance.URL != cl.Article.URL || ir.FirstAppearance.Type != "CreativeWork" {
-						t.Errorf("%s: appearance %+v first %+v, want %s", path, ir.Appearance, ir.FirstAppearance, cl.Article.URL)
-					}
-				}
-				if ld.Author.Type != "Organization" || ld.Author.Name != "Test Desk" || ld.Author.URL != e.srv.URL+"/" {
-					t.Errorf("%s: author %+v", path, ld.Author)
-				}
-				if len(ld.Citation) != len(cl.Evidence) {
-					t.Fatalf("%s: %d citations for %d sources", path, len(ld.Citation), len(cl.Evidence))
-				}
-				for i, ev := range cl.Evidence {
-					ci := ld.Citation[i]
-					if ci.Type != "CreativeWork" || ci.URL != ev.URL || ci.Name != ev.Title || ci.Publisher.Name != ev.Publisher {
-						t.Errorf("%s: citation %d = %+v, evidence %+v", path, i, ci, ev)
-					}
-				}
+				offScale = checkClaimReviewLD(t, e, c, cl) || offScale
 			}
-			if offScale == 0 {
+			if !offScale {
 				t.Error("seeds have no published claim rated off the numeric scale")
 			}
 		})
 	}
+}
+
+// checkClaimReviewLD fetches the page of a public claim (fully loaded) and
+// checks its ClaimReview JSON-LD field by field against the claim. It
+// reports whether the claim's rating is off the numeric scale.
+func checkClaimReviewLD(t *testing.T, e *env, c *http.Client, cl *factcheck.Claim) (offScale bool) {
+	t.Helper()
+	path := "/claims/" + strconv.FormatInt(cl.ID, 10) + "-" + cl.Slug
+	status, body, _ := e.get(c, path)
+	if status != 200 {
+		t.Fatalf("%s: %d", path, status)
+	}
+	canonical := e.srv.URL + path
+	hasAll(t, path, body, `<meta property="og:image" content="`+e.srv.URL+"/claims/"+strconv.FormatInt(cl.ID, 10)+`/card.png"`,
+		`<link rel="alternate" type="application/json+oembed" href="`+htmlEscape(e.srv.URL+"/oembed?url="+url.QueryEscape(canonical)+"&format=json")+`"`,
+		`hx-get="/claims/`+strconv.FormatInt(cl.ID, 10)+`/report"`)
+	m := jsonLDRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s: no JSON-LD", path)
+	}
+	var ld struct {
+		Context            string `json:"@context"`
+		URL, ClaimReviewed string
+		DatePublished      string
+		DateModified       string
+		ReviewRating       map[string]any
+		ItemReviewed       struct {
+			Type   string `json:"@type"`
+			Author struct {
+				Type string `json:"@type"`
+				Name string
+			}
+			DatePublished string
+			Appearance    []struct {
+				Type string `json:"@type"`
+				URL  string
+			}
+			FirstAppearance *struct {
+				Type string `json:"@type"`
+				URL  string
+			}
+		}
+		Author struct {
+			Type string `json:"@type"`
+			Name string
+			URL  string
+		}
+		Citation []struct {
+			Type      string `json:"@type"`
+			URL, Name string
+			Publisher struct{ Name string }
+		}
+	}
+	if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+		t.Fatalf("%s: JSON-LD does not parse: %v", path, err)
+	}
+	var raw map[string]any
+	json.Unmarshal([]byte(m[1]), &raw)
+	if raw["@context"] != "https://schema.org" || raw["@type"] != "ClaimReview" {
+		t.Errorf("%s: @context/@type = %v/%v", path, raw["@context"], raw["@type"])
+	}
+	if ld.ClaimReviewed != cl.Headline() || cl.Statement != "" && ld.ClaimReviewed != cl.Statement || ld.URL != canonical {
+		t.Errorf("%s: claimReviewed=%q url=%q", path, ld.ClaimReviewed, ld.URL)
+	}
+	if ld.DatePublished != cl.PublishedAt.UTC().Format(time.RFC3339) {
+		t.Errorf("%s: datePublished %q, published %v", path, ld.DatePublished, cl.PublishedAt)
+	}
+	wantMod := cl.PublishedAt
+	if cl.CorrectedAt != nil {
+		wantMod = cl.CorrectedAt
+	}
+	if ld.DateModified != wantMod.UTC().Format(time.RFC3339) {
+		t.Errorf("%s: dateModified %q, want %v", path, ld.DateModified, wantMod)
+	}
+	rr := ld.ReviewRating
+	if rr["@type"] != "Rating" || rr["alternateName"] != cl.Rating.Label {
+		t.Errorf("%s: reviewRating %v", path, rr)
+	}
+	if cl.Rating.Value != nil {
+		if rr["ratingValue"] != float64(*cl.Rating.Value) || rr["bestRating"] != float64(5) || rr["worstRating"] != float64(1) {
+			t.Errorf("%s: numeric reviewRating %v", path, rr)
+		}
+	} else {
+		offScale = true
+		for _, k := range []string{"ratingValue", "bestRating", "worstRating"} {
+			if _, ok := rr[k]; ok {
+				t.Errorf("%s: off-scale rating %s has %s", path, cl.RatingKey, k)
+			}
+		}
+	}
+	ir := ld.ItemReviewed
+	if ir.Type != "Claim" || ir.Author.Name != cl.Claimant || (ir.Author.Type != "Person" && ir.Author.Type != "Organization") {
+		t.Errorf("%s: itemReviewed %+v", path, ir)
+	}
+	if cl.ClaimDate != nil && ir.DatePublished != cl.ClaimDate.UTC().Format(time.DateOnly) {
+		t.Errorf("%s: claim date %q, want %v", path, ir.DatePublished, cl.ClaimDate)
+	}
+	// Every appearance with an address, in the order recorded (the first
+	// is the article the claim was checked in); the earliest to appear is
+	// firstAppearance.
+	var wantAp []string
+	var first *factcheck.Appearance
+	for i, a := range cl.Appearances {
+		if a.Link() == "" {
+			continue
+		}
+		wantAp = append(wantAp, a.Link())
+		if first == nil || a.AppearedAt.Before(first.AppearedAt) {
+			first = &cl.Appearances[i]
+		}
+	}
+	if len(cl.Appearances) == 0 || cl.Appearances[0].ArticleID != nil && cl.ArticleID != nil && *cl.Appearances[0].ArticleID != *cl.ArticleID {
+		t.Errorf("%s: claim's appearances not loaded or first not its article: %+v", path, cl.Appearances)
+	}
+	var gotAp []string
+	for _, a := range ir.Appearance {
+		gotAp = append(gotAp, a.URL)
+		if a.Type != "CreativeWork" {
+			t.Errorf("%s: appearance %+v", path, a)
+		}
+	}
+	if !slices.Equal(gotAp, wantAp) {
+		t.Errorf("%s: appearances %v, want %v", path, gotAp, wantAp)
+	}
+	if first == nil && ir.FirstAppearance != nil || first != nil && (ir.FirstAppearance == nil || ir.FirstAppearance.URL != first.Link() || ir.FirstAppearance.Type != "CreativeWork") {
+		t.Errorf("%s: firstAppearance %+v, want %v", path, ir.FirstAppearance, first)
+	}
+	if cl.Article != nil && cl.Article.URL != "" && (len(ir.Appearance) == 0 || ir.Appearance[0].URL != cl.Article.URL) {
+		t.Errorf("%s: appearance %+v, want %s first", path, ir.Appearance, cl.Article.URL)
+	}
+	if ld.Author.Type != "Organization" || ld.Author.Name != "Test Desk" || ld.Author.URL != e.srv.URL+"/" {
+		t.Errorf("%s: author %+v", path, ld.Author)
+	}
+	if len(ld.Citation) != len(cl.Evidence) {
+		t.Fatalf("%s: %d citations for %d sources", path, len(ld.Citation), len(cl.Evidence))
+	}
+	for i, ev := range cl.Evidence {
+		ci := ld.Citation[i]
+		if ci.Type != "CreativeWork" || ci.URL != ev.URL || ci.Name != ev.Title || ci.Publisher.Name != ev.Publisher {
+			t.Errorf("%s: citation %d = %+v, evidence %+v", path, i, ci, ev)
+		}
+	}
+	return offScale
 }
 
 func TestClaimReviewJSONLDIsSafeInScript(t *testing.T) {

@@ -127,8 +127,11 @@ func (s *Server) routes() {
 	e.POST("/desk/claims/:id/publish", s.deskClaimOp(opPublish), reviewer...)
 	e.POST("/desk/claims/:id/correct", s.deskClaimOp(opCorrect), reviewer...)
 	e.POST("/desk/claims/:id/retract", s.deskClaimOp(opRetract), reviewer...)
+	e.POST("/desk/claims/:id/appearances", s.deskAddAppearance, desk...)
 	e.POST("/desk/preview", s.preview, desk...)
 	e.GET("/desk/reports", s.deskReports, desk...)
+	e.GET("/desk/dashboard", s.dashboard, desk...)
+	e.GET("/desk/dashboard.csv", s.dashboardCSV, desk...)
 	e.POST("/desk/reports/:id/resolve", s.resolveReport, reviewer...)
 	e.GET("/desk/ratings", s.scaleEditor, desk...)
 	e.POST("/desk/ratings", s.saveRating, admin...)
@@ -151,6 +154,7 @@ func (s *Server) routes() {
 	e.POST("/api/v1/claims/:id/publish", s.apiClaimOp(opPublish), reviewer...)
 	e.POST("/api/v1/claims/:id/corrections", s.apiClaimOp(opCorrect), reviewer...)
 	e.POST("/api/v1/claims/:id/retract", s.apiClaimOp(opRetract), reviewer...)
+	e.POST("/api/v1/claims/:id/appearances", s.apiAddAppearance, desk...)
 }
 
 // favicon sends browsers that ask for /favicon.ico to the SVG icon.

@@ -109,6 +109,9 @@ var routeRules = map[string]routeRule{
 	"POST /desk/claims/:id/publish":              {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/correct":              {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/retract":              {access: accessDesk, roles: roleReviewers},
+	"POST /desk/claims/:id/appearances":          {access: accessDesk},
+	"GET /desk/dashboard":                        {access: accessDesk},
+	"GET /desk/dashboard.csv":                    {access: accessDesk},
 	"POST /desk/preview":                         {access: accessDesk},
 	"GET /desk/ratings":                          {access: accessDesk},
 	"POST /desk/ratings":                         {access: accessDesk, roles: roleAdmins},
@@ -128,6 +131,7 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/claims/:id/publish":            {access: accessDesk, roles: roleReviewers},
 	"POST /api/v1/claims/:id/retract":            {access: accessDesk, roles: roleReviewers},
 	"POST /api/v1/claims/:id/corrections":        {access: accessDesk, roles: roleReviewers},
+	"POST /api/v1/claims/:id/appearances":        {access: accessDesk},
 }
 
 // secEnv is a seeded server plus the records the route walk points at.
