@@ -70,16 +70,24 @@ func (s *Store) Migrate(ctx context.Context, target int) error {
 			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {{time}} NOT NULL)`)).Error; err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		var have int
-		if err := db.Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&have).Error; err != nil {
+		// Every migration not yet recorded is applied, in order, even one
+		// numbered below a newer one already there: migrations written side
+		// by side get numbers in separate ranges and may land in any order.
+		var versions []int
+		if err := db.Raw("SELECT version FROM schema_migrations").Scan(&versions).Error; err != nil {
 			return fmt.Errorf("migrate: %w", err)
-		} else if have > LatestVersion() {
-			return fmt.Errorf("migrate: the database has schema version %d, newer than this claimdesk knows (%d); run a newer claimdesk", have, LatestVersion())
+		}
+		applied := map[int]bool{}
+		for _, v := range versions {
+			if v > LatestVersion() {
+				return fmt.Errorf("migrate: the database has schema version %d, newer than this claimdesk knows (%d); run a newer claimdesk", v, LatestVersion())
+			}
+			applied[v] = true
 		}
 		for _, m := range migrations {
 			if target > 0 && m.version > target {
 				break
-			} else if m.version <= have {
+			} else if applied[m.version] {
 				continue
 			}
 			err := db.Transaction(func(tx *gorm.DB) error {
