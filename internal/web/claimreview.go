@@ -27,12 +27,16 @@ type (
 		Citation      []ldCreative `json:"citation,omitempty"`
 		Keywords      string       `json:"keywords,omitempty"`
 	}
+	// ldRating is a verdict: its label as name and alternateName, and its
+	// number on the 1–5 scale (factcheck.Rating.PublishedValue maps the
+	// ratings off the scale).
 	ldRating struct {
 		Type          string `json:"@type"`
-		RatingValue   *int   `json:"ratingValue,omitempty"`
-		BestRating    *int   `json:"bestRating,omitempty"`
-		WorstRating   *int   `json:"worstRating,omitempty"`
+		Name          string `json:"name"`
 		AlternateName string `json:"alternateName"`
+		RatingValue   int    `json:"ratingValue"`
+		BestRating    int    `json:"bestRating"`
+		WorstRating   int    `json:"worstRating"`
 	}
 	ldClaim struct {
 		Type            string       `json:"@type"`
@@ -57,14 +61,14 @@ type (
 
 // claimReview builds the schema.org ClaimReview of a public claim, with its
 // rating, article and evidence loaded. It is the one builder behind the
-// claim page's JSON-LD and the /api/v1/claimreview DataFeed. Ratings off
-// the numeric scale carry only their name (alternateName).
+// claim page's JSON-LD and the /api/v1/claimreview DataFeed. Every rating
+// carries its label and a number (see factcheck.Rating.PublishedValue).
 func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	r := ldClaimReview{
 		Type:          "ClaimReview",
 		URL:           s.cfg.BaseURL + claimPath(c),
 		ClaimReviewed: c.Headline(),
-		ReviewRating:  ldRating{Type: "Rating", AlternateName: c.RatingKey},
+		ReviewRating:  reviewRating(c),
 		ItemReviewed: ldClaim{Type: "Claim", Author: ldAgent{Type: claimantType(c.Claimant), Name: c.Claimant},
 			DatePublished: ldDay(c.ClaimDate)},
 		Author:        ldAgent{Type: "Organization", Name: s.cfg.Newsroom, URL: s.cfg.BaseURL + "/"},
@@ -75,13 +79,6 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	}
 	if c.CorrectedAt != nil {
 		r.DateModified = ldTime(c.CorrectedAt)
-	}
-	if c.Rating != nil {
-		r.ReviewRating.AlternateName = c.Rating.Label
-		if c.Rating.Value != nil {
-			v, best, worst := *c.Rating.Value, factcheck.BestRatingValue, factcheck.WorstRatingValue
-			r.ReviewRating.RatingValue, r.ReviewRating.BestRating, r.ReviewRating.WorstRating = &v, &best, &worst
-		}
 	}
 	if a := c.Article; a != nil && a.URL != "" {
 		work := ldCreative{Type: "CreativeWork", URL: a.URL, Name: a.Title, DatePublished: ldDay(a.PublishedAt)}
@@ -99,6 +96,17 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 		r.Citation = append(r.Citation, cite)
 	}
 	return r
+}
+
+// reviewRating is the schema.org Rating of a claim's verdict. A claim whose
+// rating is gone from the scale is published by its key, at the midpoint.
+func reviewRating(c *factcheck.Claim) ldRating {
+	r := c.Rating
+	if r == nil {
+		r = &factcheck.Rating{Key: c.RatingKey, Label: c.RatingKey}
+	}
+	return ldRating{Type: "Rating", Name: r.Label, AlternateName: r.Label, RatingValue: r.PublishedValue(),
+		BestRating: factcheck.BestRatingValue, WorstRating: factcheck.WorstRatingValue}
 }
 
 // claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document
