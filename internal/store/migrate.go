@@ -36,6 +36,7 @@ var migrations = []migration{
 	{publicStateVersion, "public version", migratePublicState},
 	{11, "account security", migrateAccountSecurity},
 	{statementVersion, "claim statements", migrateStatements},
+	{changeTimesVersion, "public change times", migrateChangeTimes},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

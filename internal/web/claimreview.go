@@ -207,5 +207,8 @@ func (s *Server) apiClaimReviewFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.setLastModified(c); err != nil {
+		return err
+	}
 	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
 }

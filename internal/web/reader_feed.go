@@ -81,6 +81,9 @@ func (s *Server) atomFeed(c echo.Context) error {
 		return err
 	}
 	buf.WriteByte('\n')
+	if err := s.setLastModified(c); err != nil {
+		return err
+	}
 	return sendBytes(c, "application/atom+xml; charset=utf-8", buf.Bytes(), cacheList)
 }
 

@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	e.GET("/ratings.css", s.ratingsCSS, reader...)
 	e.GET("/corrections", s.correctionsPage, reader...)
 	e.GET("/feed.atom", s.atomFeed, reader...)
+	e.GET("/sitemap.xml", s.sitemap, reader...)
+	e.GET("/robots.txt", s.robots, reader...)
 	// The report form sets the CSRF cookie itself (private, no-store), so
 	// the claim pages that load it stay cookie-free and cacheable.
 	e.GET("/claims/:id/report", s.reportForm, form...)
@@ -82,6 +84,11 @@ func (s *Server) routes() {
 	e.GET("/api/v1/claims/:id", s.apiClaim, open...)
 	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open...)
 	e.GET("/api/v1/export.jsonl", s.apiExport, openStream...)
+	e.OPTIONS("/api/v1/claims", corsPreflight, public...)
+	e.OPTIONS("/api/v1/claims/:id", corsPreflight, public...)
+	e.OPTIONS("/api/v1/claimreview", corsPreflight, public...)
+	e.OPTIONS("/api/v1/export.jsonl", corsPreflight, public...)
+	e.OPTIONS("/oembed", corsPreflight, public...)
 
 	// Logging in and out.
 	e.GET("/login", s.loginPage, session...)
