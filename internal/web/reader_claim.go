@@ -33,6 +33,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	v.Description = cl.Summary
 	v.Canonical = s.cfg.BaseURL + claimPath(cl)
 	v.Image = s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10) + "/card.png"
+	v.ImageAlt = claimImageAlt(badge(cl.Rating, cl.RatingKey).Label, cl.Headline(), cl.Claimant)
 	v.OEmbedURL = s.cfg.BaseURL + "/oembed?url=" + url.QueryEscape(v.Canonical) + "&format=json"
 	v.EmbedSnippet = s.EmbedSnippet(cl)
 	v.JSONLD = s.claimReviewJSONLD(cl)

@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	e.GET("/feed.atom", s.atomFeed, reader...)
 	e.GET("/sitemap.xml", s.sitemap, reader...)
 	e.GET("/robots.txt", s.robots, reader...)
+	e.GET("/share.png", s.siteImage, reader...)
 	// The report form sets the CSRF cookie itself (private, no-store), so
 	// the claim pages that load it stay cookie-free and cacheable.
 	e.GET("/claims/:id/report", s.reportForm, form...)
