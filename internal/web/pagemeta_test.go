@@ -165,4 +165,3 @@ func TestPublicPagesHead(t *testing.T) {
 		t.Fatalf("/share.png: %d %v %v", resp.StatusCode, err, img)
 	}
 }
-
