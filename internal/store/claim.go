@@ -396,7 +396,13 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 			}
 		}
 		out, err = claimByID(tx, id)
-		return err
+		if err != nil {
+			return err
+		}
+		if typ, ok := claimEvent(before, out.Status); ok {
+			return s.Emit(ctx, tx, Event{Type: typ, Claim: out})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,8 @@ var migrations = []migration{
 	{11, "account security", migrateAccountSecurity},
 	{statementVersion, "claim statements", migrateStatements},
 	{changeTimesVersion, "public change times", migrateChangeTimes},
+	{webhooksVersion, "webhooks and their job queue", migrateWebhooks},
+	{riverQueueVersion, "job queue, continued", migrateRiverRest},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

@@ -181,3 +181,56 @@ func articleJSON(a *factcheck.Article, sents []spot.Sentence) ArticleJSON {
 	}
 	return out
 }
+
+// WebhookCreatedJSON answers POST /api/v1/webhooks: the new endpoint with
+// its signing secret, shown this once.
+type WebhookCreatedJSON struct {
+	ID     int64                 `json:"id"`
+	URL    string                `json:"url"`
+	Events []factcheck.EventType `json:"events"`
+	Secret string                `json:"secret"`
+}
+
+// WebhookListJSON answers GET /api/v1/webhooks.
+type WebhookListJSON struct {
+	Webhooks []WebhookJSON `json:"webhooks"`
+}
+
+// WebhookJSON is a registered endpoint with its most recent deliveries,
+// newest first. Active is false once repeated failures disabled it.
+type WebhookJSON struct {
+	ID             int64                 `json:"id"`
+	URL            string                `json:"url"`
+	Events         []factcheck.EventType `json:"events"`
+	Format         string                `json:"format"`
+	Active         bool                  `json:"active"`
+	DisabledAt     *time.Time            `json:"disabled_at,omitempty"`
+	DisabledReason string                `json:"disabled_reason,omitempty"`
+	Failures       int                   `json:"failures"`
+	CreatedAt      time.Time             `json:"created_at"`
+	Deliveries     []DeliveryJSON        `json:"deliveries"`
+}
+
+// DeliveryJSON is one entry of an endpoint's delivery log: an event and
+// the outcome of its latest attempt (the endpoint's status code and the
+// start of its answer).
+type DeliveryJSON struct {
+	ID             int64               `json:"id"`
+	EventID        string              `json:"event_id"`
+	Event          factcheck.EventType `json:"event"`
+	Status         string              `json:"status"`
+	Attempts       int                 `json:"attempts"`
+	ResponseStatus int                 `json:"response_status,omitempty"`
+	ResponseBody   string              `json:"response_body,omitempty"`
+	Error          string              `json:"error,omitempty"`
+	DurationMS     int                 `json:"duration_ms"`
+	CreatedAt      time.Time           `json:"created_at"`
+	LastAttemptAt  *time.Time          `json:"last_attempt_at,omitempty"`
+	DeliveredAt    *time.Time          `json:"delivered_at,omitempty"`
+}
+
+// TestEventJSON answers POST /api/v1/webhooks/:id/test: the queued
+// delivery, whose outcome shows in the endpoint's log.
+type TestEventJSON struct {
+	DeliveryID int64 `json:"delivery_id"`
+}

@@ -149,6 +149,11 @@ func (s *Server) routes() {
 	e.GET("/desk/tokens", s.tokensPage, desk...)
 	e.POST("/desk/tokens", s.createToken, desk...)
 	e.POST("/desk/tokens/:id/revoke", s.revokeToken, desk...)
+	e.GET("/desk/webhooks", s.webhooksPage, admin...)
+	e.POST("/desk/webhooks", s.deskCreateWebhook, admin...)
+	e.POST("/desk/webhooks/:id/test", s.deskTestWebhook, admin...)
+	e.POST("/desk/webhooks/:id/enable", s.deskEnableWebhook, admin...)
+	e.POST("/desk/webhooks/:id/delete", s.deskDeleteWebhook, admin...)
 
 	// The desk's JSON API: the same workflow for a CMS.
 	e.POST("/api/v1/articles", s.apiCreateArticle, desk...)
@@ -159,6 +164,11 @@ func (s *Server) routes() {
 	e.POST("/api/v1/claims/:id/publish", s.apiClaimOp(opPublish), reviewer...)
 	e.POST("/api/v1/claims/:id/corrections", s.apiClaimOp(opCorrect), reviewer...)
 	e.POST("/api/v1/claims/:id/retract", s.apiClaimOp(opRetract), reviewer...)
+	e.POST("/api/v1/webhooks", s.apiCreateWebhook, admin...)
+	e.GET("/api/v1/webhooks", s.apiWebhooks, admin...)
+	e.DELETE("/api/v1/webhooks/:id", s.apiDeleteWebhook, admin...)
+	e.POST("/api/v1/webhooks/:id/test", s.apiTestWebhook, admin...)
+	e.POST("/api/v1/webhooks/:id/enable", s.apiEnableWebhook, admin...)
 }
 
 // favicon sends browsers that ask for /favicon.ico to the SVG icon.

@@ -121,6 +121,16 @@ var routeRules = map[string]routeRule{
 	"GET /desk/ratings":                          {access: accessDesk},
 	"POST /desk/ratings":                         {access: accessDesk, roles: roleAdmins},
 	"GET /desk/users":                            {access: accessDesk, roles: roleAdmins},
+	"GET /desk/webhooks":                         {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks":                        {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/test":               {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/enable":             {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/delete":             {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks":                      {access: accessDesk, roles: roleAdmins},
+	"GET /api/v1/webhooks":                       {access: accessDesk, roles: roleAdmins},
+	"DELETE /api/v1/webhooks/:id":                {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks/:id/test":             {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks/:id/enable":           {access: accessDesk, roles: roleAdmins},
 	"POST /desk/users":                           {access: accessDesk, roles: roleAdmins},
 	"POST /desk/users/:id/role":                  {access: accessDesk, roles: roleAdmins},
 	"GET /desk/tokens":                           {access: accessDesk},
@@ -279,7 +289,12 @@ func TestRouteAuthorization(t *testing.T) {
 				t.Errorf("%s: anonymous got %d %s %.200s", name, st, resp.Header.Get("Location"), body)
 			}
 		case accessDesk:
-			if r.Method == "GET" {
+			if r.Method == "GET" && strings.HasPrefix(r.Path, "/api/") {
+				// The JSON API never redirects to a login page.
+				if st, _, _ := s.do(anon, "GET", path, "", ""); st != 401 {
+					t.Errorf("%s: anonymous got %d, want 401", name, st)
+				}
+			} else if r.Method == "GET" {
 				st, _, resp := s.do(anon, "GET", path, "", "")
 				if st != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next="+url.QueryEscape(path) {
 					t.Errorf("%s: anonymous browser got %d %q, want 303 to the login page", name, st, resp.Header.Get("Location"))
