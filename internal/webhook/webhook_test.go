@@ -568,4 +568,3 @@ func TestDeliveryLatency(t *testing.T) {
 		}
 	})
 }
-
