@@ -606,5 +606,8 @@ func (s *Store) claimOmit(cols ...string) []string {
 	if !s.hasSchema(statementVersion) {
 		cols = append(cols, "statement")
 	}
+	if !s.hasSchema(importsVersion) {
+		cols = append(cols, importColumns...)
+	}
 	return cols
 }

@@ -39,6 +39,7 @@ var migrations = []migration{
 	{changeTimesVersion, "public change times", migrateChangeTimes},
 	{webhooksVersion, "webhooks and their job queue", migrateWebhooks},
 	{riverQueueVersion, "job queue, continued", migrateRiverRest},
+	{importsVersion, "imported claims", migrateImports},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

@@ -56,8 +56,9 @@ type SitemapClaim struct {
 	LastMod time.Time
 }
 
-// Sitemap is what /sitemap.xml lists: every public claim, every article
-// with a public claim, and when /ratings and /corrections last changed.
+// Sitemap is what /sitemap.xml lists: every public claim (but imported
+// ones, whose canonical page is their publisher's), every article with a
+// public claim, and when /ratings and /corrections last changed.
 type Sitemap struct {
 	Claims []SitemapClaim // by id
 	// Articles maps each article with a public claim to its lastmod: the
@@ -74,9 +75,13 @@ type Sitemap struct {
 func (s *Store) PublicSitemap(ctx context.Context) (*Sitemap, error) {
 	db := s.r.WithContext(ctx)
 	out := &Sitemap{Articles: map[int64]time.Time{}}
+	own := ""
+	if s.hasSchema(importsVersion) {
+		own = " AND claims.imported_url = ''"
+	}
 	rows, err := db.Raw(`SELECT claims.id, claims.slug, claims.article_id, claims.status, MAX(revisions.created_at)
 		FROM claims JOIN revisions ON revisions.claim_id = claims.id
-		WHERE claims.status IN ? GROUP BY claims.id, claims.slug, claims.article_id, claims.status ORDER BY claims.id`,
+		WHERE claims.status IN ?`+own+` GROUP BY claims.id, claims.slug, claims.article_id, claims.status ORDER BY claims.id`,
 		factcheck.PublicStatuses()).Rows()
 	if err != nil {
 		return nil, err

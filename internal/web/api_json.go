@@ -36,6 +36,18 @@ type ClaimJSON struct {
 	CorrectionNote string           `json:"correction_note,omitempty"`
 	CorrectedAt    *time.Time       `json:"corrected_at,omitempty"`
 	Evidence       []EvidenceJSON   `json:"evidence,omitempty"`
+	// ImportedFrom is set on claims imported from another fact-checker.
+	ImportedFrom *ImportedJSON `json:"imported_from,omitempty"`
+}
+
+// ImportedJSON says whose fact check an imported claim is: the review's
+// URL, its publisher, and its verdict in the publisher's words.
+type ImportedJSON struct {
+	URL          string     `json:"url"`
+	Publisher    string     `json:"publisher"`
+	PublisherURL string     `json:"publisher_url,omitempty"`
+	Rating       string     `json:"rating"`
+	ImportedAt   *time.Time `json:"imported_at,omitempty"`
 }
 
 // RatingJSON is a rating on the desk's scale. Value is null for ratings
@@ -156,6 +168,9 @@ func (s *Server) claimJSON(c *factcheck.Claim, full bool) ClaimJSON {
 		out.Rating = &RatingJSON{Key: c.Rating.Key, Label: c.Rating.Label, Value: c.Rating.Value, Color: c.Rating.Color}
 	} else if c.RatingKey != "" {
 		out.Rating = &RatingJSON{Key: c.RatingKey, Label: c.RatingKey}
+	}
+	if p := c.Imported; p.Imported() {
+		out.ImportedFrom = &ImportedJSON{URL: p.URL, Publisher: p.Publisher, PublisherURL: p.PublisherURL, Rating: p.Rating, ImportedAt: p.At}
 	}
 	if c.ArticleID != nil {
 		out.Anchor = &AnchorJSON{Start: c.Anchor.Start, End: c.Anchor.End, Exact: c.Anchor.Exact, Orphaned: c.Anchor.Orphaned}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/httpcache"
+	"claimdesk/internal/store"
 )
 
 // apiClaims lists published claims as JSON (ClaimListJSON), filtered and
@@ -66,22 +70,39 @@ func (s *Server) apiExport(c echo.Context) error {
 	}
 	w.Header().Set(echo.HeaderContentType, "application/x-ndjson")
 	w.Header().Set("Content-Disposition", `inline; filename="claims.jsonl"`)
-	return s.writeExport(c, w)
+	err = s.writeExport(c.Request().Context(), w, func() {
+		if !w.Committed {
+			w.WriteHeader(http.StatusOK)
+		}
+	}, w.Flush)
+	if errors.Is(err, errClientGone) {
+		return nil
+	} else if err != nil && w.Committed {
+		s.logger(c).Error("export aborted", "err", err)
+		return nil
+	}
+	return err
 }
 
+// ExportJSONL writes every public claim of st to w as JSON Lines, exactly
+// as /api/v1/export.jsonl serves them under cfg's base URL (claimdesk
+// export jsonl).
+func ExportJSONL(ctx context.Context, st *store.Store, cfg Config, w io.Writer) error {
+	return exportServer(st, cfg).writeExport(ctx, w, func() {}, func() {})
+}
+
+// errClientGone stops an export whose reader went away.
+var errClientGone = errors.New("the client went away")
+
 // writeExport writes every public claim as JSON Lines to w, paging
-// through the store.
-func (s *Server) writeExport(c echo.Context, w *echo.Response) error {
-	ctx := c.Request().Context()
+// through the store; start is called before the first line (it commits
+// an HTTP answer) and flush after each page.
+func (s *Server) writeExport(ctx context.Context, w io.Writer, start, flush func()) error {
 	enc := json.NewEncoder(w)
 	var after int64
 	for {
 		claims, err := s.store.PublicClaimsAfter(ctx, after, exportPage)
 		if err != nil {
-			if w.Committed {
-				s.logger(c).Error("export aborted", "err", err)
-				return nil
-			}
 			return err
 		}
 		ids := make([]int64, len(claims))
@@ -90,15 +111,9 @@ func (s *Server) writeExport(c echo.Context, w *echo.Response) error {
 		}
 		revs, err := s.store.PublicRevisions(ctx, ids)
 		if err != nil {
-			if w.Committed {
-				s.logger(c).Error("export aborted", "err", err)
-				return nil
-			}
 			return err
 		}
-		if !w.Committed {
-			w.WriteHeader(http.StatusOK)
-		}
+		start()
 		for i := range claims {
 			line := ExportLineJSON{ClaimJSON: s.claimJSON(&claims[i], true), Revisions: []RevisionJSON{}}
 			for _, r := range revs[claims[i].ID] {
@@ -106,10 +121,10 @@ func (s *Server) writeExport(c echo.Context, w *echo.Response) error {
 					IsCorrection: r.IsCorrection, Snapshot: json.RawMessage(r.Snapshot)})
 			}
 			if err := enc.Encode(line); err != nil {
-				return nil // the client went away
+				return errClientGone
 			}
 		}
-		w.Flush()
+		flush()
 		if len(claims) < exportPage {
 			return nil
 		}

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 )
 
 // schema.org shapes of a ClaimReview, as search engines and fact-check
@@ -80,6 +83,15 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	if c.CorrectedAt != nil {
 		r.DateModified = ldTime(c.CorrectedAt)
 	}
+	if p := c.Imported; p.Imported() {
+		// Another fact-checker's review, published under its name and
+		// address, never the desk's.
+		r.URL, r.Author = p.URL, ldAgent{Type: "Organization", Name: p.Publisher, URL: p.PublisherURL}
+		r.ReviewRating.Name, r.ReviewRating.AlternateName = p.Rating, p.Rating
+		if p.ModifiedAt != nil && c.CorrectedAt == nil {
+			r.DateModified = ldTime(p.ModifiedAt)
+		}
+	}
 	if a := c.Article; a != nil && a.URL != "" {
 		work := ldCreative{Type: "CreativeWork", URL: a.URL, Name: a.Title, DatePublished: ldDay(a.PublishedAt)}
 		if a.Outlet != "" {
@@ -112,7 +124,12 @@ func reviewRating(c *factcheck.Claim) ldRating {
 // claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document
 // safe to inline in a <script> element: json.Marshal escapes <, > and & as
 // \u003c, \u003e and \u0026, so "</script>" in a quote cannot end the element.
+// An imported claim has none: its review is marked up on its publisher's
+// page, and marking it up here would claim it as the desk's.
 func (s *Server) claimReviewJSONLD(c *factcheck.Claim) string {
+	if c.Imported.Imported() {
+		return ""
+	}
 	r := s.claimReview(c)
 	r.Context = "https://schema.org"
 	b, _ := json.Marshal(r) // strings, numbers and slices of them: it cannot fail
@@ -180,15 +197,32 @@ type ldFeedItem struct {
 
 // apiClaimReviewFeed serves every public claim's ClaimReview as one
 // schema.org DataFeed, built by the same claimReview as the claim pages.
+// Imported claims are in it under their publisher's name and address.
 func (s *Server) apiClaimReviewFeed(c echo.Context) error {
-	ctx := c.Request().Context()
-	feed := ldDataFeed{Context: "https://schema.org", Type: "DataFeed", Name: s.cfg.Newsroom + " fact checks",
+	feed, err := s.claimReviewFeed(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(feed)
+	if err != nil {
+		return err
+	}
+	if err := s.setLastModified(c); err != nil {
+		return err
+	}
+	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+}
+
+// claimReviewFeed builds the DataFeed of every public claim, paging
+// through the store.
+func (s *Server) claimReviewFeed(ctx context.Context) (*ldDataFeed, error) {
+	feed := &ldDataFeed{Context: "https://schema.org", Type: "DataFeed", Name: s.cfg.Newsroom + " fact checks",
 		URL: s.cfg.BaseURL + "/api/v1/claimreview", DataFeedElement: []ldFeedItem{}}
 	var after int64
 	for {
 		claims, err := s.store.PublicClaimsAfter(ctx, after, exportPage)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i := range claims {
 			r := s.claimReview(&claims[i])
@@ -199,16 +233,32 @@ func (s *Server) apiClaimReviewFeed(c echo.Context) error {
 			}
 		}
 		if len(claims) < exportPage {
-			break
+			return feed, nil
 		}
 		after = claims[len(claims)-1].ID
 	}
-	b, err := json.Marshal(feed)
+}
+
+// ExportClaimReview writes the ClaimReview DataFeed of every public claim
+// of st to w, exactly as /api/v1/claimreview serves it under cfg's base
+// URL and newsroom (claimdesk export claimreview).
+func ExportClaimReview(ctx context.Context, st *store.Store, cfg Config, w io.Writer) error {
+	s := exportServer(st, cfg)
+	feed, err := s.claimReviewFeed(ctx)
 	if err != nil {
 		return err
 	}
-	if err := s.setLastModified(c); err != nil {
-		return err
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(feed)
+}
+
+// exportServer is the part of a server the exports need: the store and
+// the configuration, without listening or caching anything.
+func exportServer(st *store.Store, cfg Config) *Server {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Newsroom == "" {
+		cfg.Newsroom = "claimdesk"
 	}
-	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+	return &Server{store: st, cfg: cfg}
 }

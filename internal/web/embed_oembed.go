@@ -98,6 +98,9 @@ func (s *Server) oembed(c echo.Context) error {
 	if cl.Author != nil && cl.Author.Name != "" {
 		resp.AuthorName = cl.Author.Name
 	}
+	if p := cl.Imported; p.Imported() {
+		resp.AuthorName, resp.AuthorURL = p.Publisher, p.PublisherURL
+	}
 	// The thumbnail must respect maxwidth and maxheight too: offer the
 	// largest size that fits, or none.
 	for _, tw := range thumbWidths {

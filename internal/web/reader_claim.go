@@ -54,6 +54,12 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	} else {
 		v.Author = s.cfg.Newsroom
 	}
+	if p := cl.Imported; p.Imported() {
+		// Another fact-checker's work: theirs by name, and theirs the
+		// canonical page.
+		v.Author, v.Canonical = p.Publisher, p.URL
+		v.Imported = views.ImportedNote{Publisher: p.Publisher, URL: p.URL, Host: hostOf(p.URL), Rating: p.Rating, Date: fmtDate(p.At)}
+	}
 	if cl.Reviewer != nil {
 		v.Reviewer = cl.Reviewer.Name
 	}
