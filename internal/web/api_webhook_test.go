@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,4 +250,66 @@ func TestDeskWebhooksPage(t *testing.T) {
 	if st, page, _ := e.postForm(c, "/desk/webhooks/"+id+"/delete", url.Values{"_csrf": {csrf}}); st != 200 || !strings.Contains(page, "Endpoint deleted") || strings.Contains(page, "<code>"+rcv.URL) {
 		t.Errorf("delete: %d", st)
 	}
+}
+
+// volatile matches the values of webhook JSON that change per run:
+// secrets, event ids, the local receiver's port and durations.
+var volatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`whsec_[0-9a-f]+`), "whsec_SECRET"},
+	{regexp.MustCompile(`evt_[0-9a-f]+`), "evt_ID"},
+	{regexp.MustCompile(`http://127\.0\.0\.1:\d+`), "http://RECEIVER"},
+	{regexp.MustCompile(`"duration_ms":\d+`), `"duration_ms":0`},
+}
+
+// The webhook JSON shapes, byte for byte: the 201 of a registration, the
+// list with a delivery log, and a delivery's payload.
+func TestWebhookJSONGolden(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	desk := newServer(t, e.store, web.Config{BaseURL: "https://desk.example", Newsroom: "Golden Desk", FetchPrivate: true})
+	hs := httptest.NewServer(desk.Handler())
+	defer hs.Close()
+	svc, err := webhook.New(e.store, webhook.Config{ClaimData: web.PublicClaimJSON("https://desk.example"), AllowPrivate: true,
+		BaseURL: "https://desk.example", Newsroom: "Golden Desk", PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.store.SetEventSink(svc)
+	svc.Start(context.Background())
+	defer svc.Stop(context.Background())
+	rcv, _, bodies := hookReceiver(t)
+	tok := e.token(e.admin)
+	call := func(method, path string, body any) []byte {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, hs.URL+path, strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		for _, v := range volatile {
+			out = v.re.ReplaceAll(out, []byte(v.with))
+		}
+		return out
+	}
+	golden(t, "webhook-created.json", call("POST", "/api/v1/webhooks", map[string]any{"url": rcv.URL + "/hook", "events": []string{"claim.published", "claim.corrected"}}))
+	e.publishQuote("The harbour handles twice the cargo it did, the mayor said.", "false")
+	payload := <-bodies
+	for _, v := range volatile {
+		payload = v.re.ReplaceAll(payload, []byte(v.with))
+	}
+	golden(t, "webhook-payload.json", payload)
+	deadline := time.Now().Add(5 * time.Second)
+	list := call("GET", "/api/v1/webhooks", nil)
+	for !strings.Contains(string(list), `"status":"delivered"`) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		list = call("GET", "/api/v1/webhooks", nil)
+	}
+	golden(t, "webhooks.json", list)
 }
