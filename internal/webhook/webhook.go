@@ -149,6 +149,10 @@ func New(st *store.Store, cfg Config) (*Service, error) {
 		// Every node polls: the database is the only thing nodes share.
 		PollOnly:   true,
 		JobTimeout: cfg.Timeout + 30*time.Second,
+		// A node that dies mid-delivery leaves its job running; another
+		// node sends it again after this (River's default is an hour).
+		// Receivers deduplicate on the event id.
+		RescueStuckJobsAfter: 2*cfg.Timeout + 2*time.Minute,
 		Logger:     slog.New(warnOnly{cfg.Logger.Handler()}),
 	})
 	if err != nil {
