@@ -153,7 +153,7 @@ func New(st *store.Store, cfg Config) (*Service, error) {
 		// node sends it again after this (River's default is an hour).
 		// Receivers deduplicate on the event id.
 		RescueStuckJobsAfter: 2*cfg.Timeout + 2*time.Minute,
-		Logger:     slog.New(warnOnly{cfg.Logger.Handler()}),
+		Logger:               slog.New(warnOnly{cfg.Logger.Handler()}),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("webhook queue: %w", err)
