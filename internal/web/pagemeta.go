@@ -72,5 +72,9 @@ func (s *Server) siteImage(c echo.Context) error {
 
 // claimImageAlt is the alt text of a claim's share card: what it shows.
 func claimImageAlt(verdict, headline, claimant string) string {
-	return "Fact check card. " + verdict + ": " + truncate(headline, 200) + " Claimed by " + claimant + "."
+	h := strings.TrimSpace(truncate(headline, 200))
+	if !strings.HasSuffix(h, ".") && !strings.HasSuffix(h, "?") && !strings.HasSuffix(h, "!") && !strings.HasSuffix(h, "…") {
+		h += "."
+	}
+	return "Fact check card. " + verdict + ": " + h + " Claimed by " + strings.TrimSuffix(claimant, ".") + "."
 }
