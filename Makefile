@@ -7,6 +7,9 @@ TAGS    := sqlite_fts5
 # The htmx version is the one static/package.json pins; nothing else names it.
 HTMX_VERSION := $(shell sed -n 's/.*"htmx.org": *"\([^"]*\)".*/\1/p' static/package.json)
 HTMX    := static/htmx-$(HTMX_VERSION).min.js
+# The W3C Nu HTML Checker for the page-validity test, from the npm package
+# vnu-jar pinned in internal/vnu/package.json (run with java).
+VNU     := internal/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
@@ -27,6 +30,10 @@ $(HTMX): static/package.json static/package-lock.json
 	rm -f static/htmx-*.min.js
 	cp static/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 
+$(VNU): internal/vnu/package.json internal/vnu/package-lock.json
+	cd internal/vnu && npm ci --no-audit --no-fund --loglevel=error
+	touch $(VNU)
+
 # The fast loop between commits: formatting, vet, stale templ code, and the
 # suite with -short -race on SQLite alone (no PostgreSQL, no Chromium).
 check: lint
@@ -35,19 +42,22 @@ check: lint
 generate:
 	go tool templ generate
 
-# Installs Chromium, nginx and PostgreSQL from Debian when missing, starts a
-# throwaway PostgreSQL on 127.0.0.1:55432 and runs the whole suite on both
-# databases, with browser tests in headless Chromium.
-test: $(HTMX) generate deps-test pg-start
+# Installs Chromium, nginx, Java and PostgreSQL from Debian when missing
+# (and the HTML checker from npm), starts a throwaway PostgreSQL on
+# 127.0.0.1:55432 and runs the whole suite on both databases, with browser
+# tests in headless Chromium and every rendered page through the checker.
+test: $(HTMX) $(VNU) generate deps-test pg-start
 	@set -o pipefail; status=0; \
 	CI=$${CI:-true} CLAIMDESK_TEST_DATABASE_URL=$$(cat $(PGURL_FILE)) CLAIMDESK_CHROMIUM=$$(command -v chromium) \
 	  $(GO_TEST) -timeout 30m ./... || status=$$?; \
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
-# Chromium for the browser tests, nginx for the proxy tests.
+# Chromium for the browser tests, nginx for the proxy tests, Java for the
+# HTML checker.
 deps-test:
 	@missing=""; command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
 	  command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	  command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	  if [ -n "$$missing" ]; then echo "installing$$missing"; export DEBIAN_FRONTEND=noninteractive; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
 
@@ -100,4 +110,4 @@ lint: $(HTMX)
 	go vet -tags $(TAGS) ./...
 
 clean:
-	rm -rf bin data $(HTMX) static/node_modules
+	rm -rf bin data $(HTMX) static/node_modules internal/vnu/node_modules

@@ -6,6 +6,12 @@
  * iframe's height to what its card reports. Messages are trusted only from
  * the desk's origin and only for the iframe that sent them.
  *
+ * The oEmbed html is the same blockquote with data-height, the card's
+ * height at the consumer's width as the desk bounds it from above: the
+ * iframe starts at that height, with no margin (the consumer frames the
+ * html at its declared size), so the card is never cut off before its
+ * own height arrives, or if it never does.
+ *
  * Inside the card page (<html data-claimdesk-embed>) it reports the card's
  * height to the host whenever it changes. The card reads fine without it.
  */
@@ -92,6 +98,11 @@
         frame.style.maxWidth = "560px";
         frame.style.border = "0";
         frame.style.margin = "16px 0";
+        var declared = Number(quote.getAttribute("data-height"));
+        if (declared > 0 && declared <= MAX_HEIGHT) {
+          frame.style.height = Math.ceil(declared) + "px";
+          frame.style.margin = "0";
+        }
         // Match the card's colour scheme, or Chrome paints an opaque
         // backdrop behind its rounded corners when the schemes differ.
         frame.style.colorScheme = theme === "dark" ? "dark" : theme === "light" ? "light" : "light dark";

@@ -15,10 +15,13 @@ type RatingsView struct {
 }
 
 // RatingItem is one step of the scale. Value is its number on the scale as
-// text, empty for ratings off the numeric scale.
+// text, empty for ratings off the numeric scale; Published is the number
+// ClaimReview markup carries for it (the same, or the mapped number of a
+// rating off the scale).
 type RatingItem struct {
 	Badge       Badge
 	Value       string
+	Published   string
 	Description string
 	URL         string // the home page filtered to this rating
 }
@@ -56,7 +59,7 @@ func RatingsPage(v RatingsView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article class=\"prose-page\"><h1>How we rate claims</h1><p class=\"lede\">Every fact check ends in one rating. Five of them sit on a scale from 5 (true) to 1 (false); two more describe claims the scale cannot capture.</p><table class=\"scale\"><caption class=\"sr-only\">The rating scale and what each rating means</caption> <thead><tr><th scope=\"col\">Score</th><th scope=\"col\">Rating</th><th scope=\"col\">What it means</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article class=\"prose-page\"><h1>How we rate claims</h1><p class=\"lede\">Every fact check ends in one rating. Five of them sit on a scale from 5 (true) to 1 (false); two more describe claims the scale cannot capture.</p><table class=\"scale\"><caption class=\"sr-only\">The rating scale and what each rating means</caption> <thead><tr><th scope=\"col\">Score</th><th scope=\"col\">Rating</th><th scope=\"col\">What it means</th><th scope=\"col\">In ClaimReview</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -69,14 +72,14 @@ func RatingsPage(v RatingsView) templ.Component {
 					var templ_7745c5c3_Var3 string
 					templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(r.Value)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 33, Col: 18}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 36, Col: 18}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<span aria-label=\"off the numeric scale\">—</span>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<span aria-hidden=\"true\">—</span><span class=\"sr-only\">off the numeric scale</span>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -88,7 +91,7 @@ func RatingsPage(v RatingsView) templ.Component {
 				var templ_7745c5c3_Var4 templ.SafeURL
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(r.URL))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 38, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 41, Col: 72}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -109,18 +112,31 @@ func RatingsPage(v RatingsView) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(r.Description)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 40, Col: 26}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 43, Col: 26}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</td></tr>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</td><td class=\"scale-num\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var6 string
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(r.Published)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rating.templ`, Line: 44, Col: 42}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</td></tr>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</tbody></table><p>In the data we publish (ClaimReview markup, the <a href=\"/api/v1/claimreview\">ClaimReview feed</a> and the <a href=\"/api/v1/claims\">JSON API</a>), ratings on the scale carry their score with 5 as best and 1 as worst; ratings off the scale carry only their name.</p><p>When we get something wrong we correct it in public: see <a href=\"/corrections\">corrections and retractions</a>.</p></article>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</tbody></table><h2 id=\"claimreview\">In the data we publish</h2><p>The <a href=\"/api/v1/claims\">JSON API</a> gives each rating its score, with 5 as best and 1 as worst, and no score for ratings off the scale.</p><p>Search engines and fact-check aggregators read our ClaimReview markup (on every fact check, and in the <a href=\"/api/v1/claimreview\">ClaimReview feed</a>). There every verdict carries its name, which is what they show, and a number from 1 (worst) to 5 (best), which their validators require. Ratings on the scale carry their own score. Ratings off the scale carry the number in the last column: Misleading carries 2, as Mostly false does, because the facts may be right but the impression they give is false; Unproven, and any other rating off the scale, carries 3, the middle of the scale, which leans neither toward true nor toward false. Always read the name: a 3 that says Unproven is not Half true.</p><p>When we get something wrong we correct it in public: see <a href=\"/corrections\">corrections and retractions</a>.</p></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -7,6 +7,7 @@
 //	claimdesk user add --email E --name N --role R   (password on stdin)
 //	claimdesk user list | user reset-password --email E | user deactivate --email E | user activate --email E | user reset-2fa --email E
 //	claimdesk token create --email E
+//	claimdesk import [--dry-run] PATH… | claimdesk export claimreview|jsonl
 //	claimdesk backup FILE | claimdesk restore FILE
 //
 // "claimdesk help COMMAND" or "claimdesk COMMAND -h" explains a command.
@@ -82,6 +83,8 @@ Usage:
   claimdesk user activate --email E         let a deactivated user log in again
   claimdesk user reset-2fa --email E        turn off a user's two-factor authentication (lost phone and codes)
   claimdesk token create --email E  print a new API token once (expires in 90 days; --expires-days)
+  claimdesk import [--dry-run] PATH…  bulk intake: article files and folders, URL lists, ClaimReview files
+  claimdesk export claimreview|jsonl  every public claim to stdout (ClaimReview DataFeed, or JSON Lines)
   claimdesk backup FILE            consistent copy of the SQLite database, while serving
   claimdesk restore FILE           check a backup and put it in place (server stopped)
   claimdesk help COMMAND           explain a command and its flags
@@ -122,6 +125,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		fmt.Fprint(stderr, commandHelp["token"])
 		return helpOrUsage(rest)
+	case "import":
+		return runImport(ctx, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, stdout, stderr)
 	case "restore":
@@ -255,6 +262,8 @@ Prints a new API token for the user, once; send it as
 Authorization: Bearer TOKEN. It expires after 90 days unless
 --expires-days says otherwise (0: never).
 `,
+	"import": importHelp,
+	"export": exportHelp,
 	"backup": `Usage: claimdesk backup [--db FILE] BACKUP_FILE
 
 Writes a consistent copy of the SQLite database to BACKUP_FILE while the

@@ -87,6 +87,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		l.Close()
 		return err
 	}
+	hooks, err := startWebhooks(ctx, st, wcfg, log)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	defer stopWebhooks(hooks, log)
 	// Metrics get a listener of their own, never the public one: they
 	// name every route and count logins.
 	metricsDone := make(chan error, 1)

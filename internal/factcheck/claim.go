@@ -60,6 +60,8 @@ type Claim struct {
 	CorrectedAt    *time.Time `json:"corrected_at,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// Imported is set on claims imported from another fact-checker.
+	Imported Provenance `gorm:"embedded;embeddedPrefix:imported_" json:"imported,omitzero"`
 
 	// Associations, loaded on demand by the store.
 	Article  *Article   `json:"-"`

@@ -201,20 +201,39 @@ func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) 
 		return nil, bad("The page is larger than %d MB; paste the article text instead.", MaxBytes>>20)
 	}
 	final := resp.Request.URL
-	parsed, err := readability.FromReader(bytes.NewReader(page), final)
-	if err != nil || parsed.Node == nil {
+	a, err := Parse(page, final)
+	if err != nil {
 		return nil, bad("No article text was found on that page; paste it instead.")
 	}
-	a := &Article{Title: clean(parsed.Title()), URL: final.String(), Outlet: clean(parsed.SiteName()),
-		Author: strings.TrimSpace(strings.TrimPrefix(clean(parsed.Byline()), "By ")), Body: Text(parsed.Node)}
+	a.URL = final.String()
 	if a.Outlet == "" {
 		a.Outlet = strings.TrimPrefix(final.Hostname(), "www.")
 	}
+	if len(a.Body) < 200 {
+		return nil, bad("No article text was found on that page; paste it instead.")
+	}
+	return a, nil
+}
+
+// ErrNoArticle is what Parse returns for a page without article text.
+var ErrNoArticle = errors.New("no article text found")
+
+// Parse extracts the article in an HTML page with the readability parser:
+// headline, outlet, byline, date and text. base resolves the page's
+// relative links. URL is left empty: the caller knows where the page came
+// from. It returns ErrNoArticle when there is no text to speak of.
+func Parse(page []byte, base *url.URL) (*Article, error) {
+	parsed, err := readability.FromReader(bytes.NewReader(page), base)
+	if err != nil || parsed.Node == nil {
+		return nil, ErrNoArticle
+	}
+	a := &Article{Title: clean(parsed.Title()), Outlet: clean(parsed.SiteName()),
+		Author: strings.TrimSpace(strings.TrimPrefix(clean(parsed.Byline()), "By ")), Body: Text(parsed.Node)}
 	if t, err := parsed.PublishedTime(); err == nil && !t.IsZero() {
 		a.PublishedAt = &t
 	}
-	if len(a.Body) < 200 {
-		return nil, bad("No article text was found on that page; paste it instead.")
+	if strings.TrimSpace(a.Body) == "" {
+		return nil, ErrNoArticle
 	}
 	return a, nil
 }

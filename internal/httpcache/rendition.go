@@ -270,6 +270,12 @@ func Write(w http.ResponseWriter, req *http.Request, r *Rendition, policy Policy
 			w.WriteHeader(http.StatusNotModified)
 			return http.StatusNotModified, 0
 		}
+	} else if r.status == http.StatusOK && NotModifiedSince(req, r.header.Get("Last-Modified")) {
+		// If-Modified-Since counts only without If-None-Match (RFC 9110
+		// 13.1.3), and only for renditions that say when they changed.
+		delete(hdr, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0
 	}
 	if e.codingH != nil {
 		hdr["Content-Encoding"] = e.codingH
@@ -278,4 +284,21 @@ func Write(w http.ResponseWriter, req *http.Request, r *Rendition, policy Policy
 	w.WriteHeader(r.status)
 	n, _ = w.Write(e.body)
 	return r.status, n
+}
+
+// NotModifiedSince reports whether req's If-Modified-Since names a time
+// no earlier than lastModified (an HTTP date, as sent in Last-Modified),
+// so a 304 may answer it. An absent or unreadable date on either side, or
+// a request that also carries If-None-Match, reports false.
+func NotModifiedSince(req *http.Request, lastModified string) bool {
+	ims := req.Header.Get("If-Modified-Since")
+	if ims == "" || lastModified == "" || req.Header.Get("If-None-Match") != "" {
+		return false
+	}
+	since, err := http.ParseTime(ims)
+	if err != nil {
+		return false
+	}
+	mod, err := http.ParseTime(lastModified)
+	return err == nil && !mod.After(since)
 }

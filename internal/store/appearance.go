@@ -257,10 +257,15 @@ func (s *Store) reappeared(tx *gorm.DB, c *factcheck.Claim, ap *factcheck.Appear
 	if err := appendRevision(tx, c, by, note, false); err != nil {
 		return err
 	}
-	if c.Status.Public() {
-		return s.bumpPublic(tx)
+	if !c.Status.Public() {
+		return nil
 	}
-	return nil
+	if err := s.bumpPublic(tx); err != nil {
+		return err
+	}
+	// The claim is read again inside tx, at its new version, for the
+	// webhook payload.
+	return s.Emit(tx.Statement.Context, tx, Event{Type: factcheck.EventClaimReappeared, ClaimID: c.ID})
 }
 
 // Reappearance is a later appearance of a public claim, for the feed.

@@ -412,7 +412,13 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 			}
 		}
 		out, err = s.claimByID(tx, id)
-		return err
+		if err != nil {
+			return err
+		}
+		if typ, ok := claimEvent(before, out.Status); ok {
+			return s.Emit(ctx, tx, Event{Type: typ, Claim: out})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -621,6 +627,9 @@ const statementVersion = 12
 func (s *Store) claimOmit(cols ...string) []string {
 	if !s.hasSchema(statementVersion) {
 		cols = append(cols, "statement")
+	}
+	if !s.hasSchema(importsVersion) {
+		cols = append(cols, importColumns...)
 	}
 	return cols
 }

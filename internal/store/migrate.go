@@ -36,6 +36,10 @@ var migrations = []migration{
 	{publicStateVersion, "public version", migratePublicState},
 	{11, "account security", migrateAccountSecurity},
 	{statementVersion, "claim statements", migrateStatements},
+	{changeTimesVersion, "public change times", migrateChangeTimes},
+	{webhooksVersion, "webhooks and their job queue", migrateWebhooks},
+	{riverQueueVersion, "job queue, continued", migrateRiverRest},
+	{importsVersion, "imported claims", migrateImports},
 	{appearanceVersion, "claim appearances", migrateAppearances},
 }
 

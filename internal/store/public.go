@@ -40,6 +40,9 @@ func (s *Store) bumpPublic(tx *gorm.DB) error {
 	if !s.hasSchema(publicStateVersion) {
 		return nil
 	}
+	if s.hasSchema(changeTimesVersion) {
+		return tx.Exec(`UPDATE public_state SET version = version + 1, changed_at = ? WHERE id = 1`, s.now()).Error
+	}
 	return tx.Exec(`UPDATE public_state SET version = version + 1 WHERE id = 1`).Error
 }
 

@@ -24,6 +24,8 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			r.Position = last.N
 			if err := tx.Create(r).Error; err != nil {
 				return err
+			} else if err := s.touchRating(tx, r.ID); err != nil {
+				return err
 			}
 			return s.bumpPublic(tx) // the scale on /ratings grew
 		} else if err != nil {
@@ -37,6 +39,8 @@ func (s *Store) SaveRating(ctx context.Context, r *factcheck.Rating) error {
 			return err
 		}
 		if err := tx.Exec("UPDATE ratings SET revision = revision + 1 WHERE id = ?", cur.ID).Error; err != nil {
+			return err
+		} else if err := s.touchRating(tx, cur.ID); err != nil {
 			return err
 		}
 		return s.bumpPublic(tx)

@@ -28,7 +28,10 @@ func (s *Store) CreateReport(ctx context.Context, r *factcheck.Report, reporterK
 		} else if !c.Status.Public() {
 			return factcheck.Errorf(factcheck.ENOTFOUND, "Claim not found.")
 		}
-		return tx.Omit("Claim", "ResolvedBy").Create(r).Error
+		if err := tx.Omit("Claim", "ResolvedBy").Create(r).Error; err != nil {
+			return err
+		}
+		return s.Emit(ctx, tx, Event{Type: factcheck.EventReportCreated, ClaimID: r.ClaimID, Report: r, At: r.CreatedAt})
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -67,6 +68,8 @@ type Store struct {
 	// first such login.
 	dummyOnce sync.Once
 	dummyHash []byte
+	// events is where webhook events go (see Emit); nil: nowhere.
+	events atomic.Pointer[sinkRef]
 }
 
 // Open connects to the database described by cfg and applies any pending

@@ -37,6 +37,18 @@ type ClaimJSON struct {
 	CorrectionNote string           `json:"correction_note,omitempty"`
 	CorrectedAt    *time.Time       `json:"corrected_at,omitempty"`
 	Evidence       []EvidenceJSON   `json:"evidence,omitempty"`
+	// ImportedFrom is set on claims imported from another fact-checker.
+	ImportedFrom *ImportedJSON `json:"imported_from,omitempty"`
+}
+
+// ImportedJSON says whose fact check an imported claim is: the review's
+// URL, its publisher, and its verdict in the publisher's words.
+type ImportedJSON struct {
+	URL          string     `json:"url"`
+	Publisher    string     `json:"publisher"`
+	PublisherURL string     `json:"publisher_url,omitempty"`
+	Rating       string     `json:"rating"`
+	ImportedAt   *time.Time `json:"imported_at,omitempty"`
 }
 
 // RatingJSON is a rating on the desk's scale. Value is null for ratings
@@ -171,6 +183,9 @@ func (s *Server) claimJSON(c *factcheck.Claim, full bool) ClaimJSON {
 	} else if c.RatingKey != "" {
 		out.Rating = &RatingJSON{Key: c.RatingKey, Label: c.RatingKey}
 	}
+	if p := c.Imported; p.Imported() {
+		out.ImportedFrom = &ImportedJSON{URL: p.URL, Publisher: p.Publisher, PublisherURL: p.PublisherURL, Rating: p.Rating, ImportedAt: p.At}
+	}
 	if c.ArticleID != nil {
 		out.Anchor = &AnchorJSON{Start: c.Anchor.Start, End: c.Anchor.End, Exact: c.Anchor.Exact, Orphaned: c.Anchor.Orphaned}
 	}
@@ -201,4 +216,57 @@ func articleJSON(a *factcheck.Article, sents []spot.Sentence) ArticleJSON {
 			Reasons: st.Reasons, Claimant: st.Claimant, ClaimStart: st.ClaimStart, ClaimEnd: st.ClaimEnd}
 	}
 	return out
+}
+
+// WebhookCreatedJSON answers POST /api/v1/webhooks: the new endpoint with
+// its signing secret, shown this once.
+type WebhookCreatedJSON struct {
+	ID     int64                 `json:"id"`
+	URL    string                `json:"url"`
+	Events []factcheck.EventType `json:"events"`
+	Secret string                `json:"secret"`
+}
+
+// WebhookListJSON answers GET /api/v1/webhooks.
+type WebhookListJSON struct {
+	Webhooks []WebhookJSON `json:"webhooks"`
+}
+
+// WebhookJSON is a registered endpoint with its most recent deliveries,
+// newest first. Active is false once repeated failures disabled it.
+type WebhookJSON struct {
+	ID             int64                 `json:"id"`
+	URL            string                `json:"url"`
+	Events         []factcheck.EventType `json:"events"`
+	Format         string                `json:"format"`
+	Active         bool                  `json:"active"`
+	DisabledAt     *time.Time            `json:"disabled_at,omitempty"`
+	DisabledReason string                `json:"disabled_reason,omitempty"`
+	Failures       int                   `json:"failures"`
+	CreatedAt      time.Time             `json:"created_at"`
+	Deliveries     []DeliveryJSON        `json:"deliveries"`
+}
+
+// DeliveryJSON is one entry of an endpoint's delivery log: an event and
+// the outcome of its latest attempt (the endpoint's status code and the
+// start of its answer).
+type DeliveryJSON struct {
+	ID             int64               `json:"id"`
+	EventID        string              `json:"event_id"`
+	Event          factcheck.EventType `json:"event"`
+	Status         string              `json:"status"`
+	Attempts       int                 `json:"attempts"`
+	ResponseStatus int                 `json:"response_status,omitempty"`
+	ResponseBody   string              `json:"response_body,omitempty"`
+	Error          string              `json:"error,omitempty"`
+	DurationMS     int                 `json:"duration_ms"`
+	CreatedAt      time.Time           `json:"created_at"`
+	LastAttemptAt  *time.Time          `json:"last_attempt_at,omitempty"`
+	DeliveredAt    *time.Time          `json:"delivered_at,omitempty"`
+}
+
+// TestEventJSON answers POST /api/v1/webhooks/:id/test: the queued
+// delivery, whose outcome shows in the endpoint's log.
+type TestEventJSON struct {
+	DeliveryID int64 `json:"delivery_id"`
 }

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 )
 
 // schema.org shapes of a ClaimReview, as search engines and fact-check
@@ -27,12 +30,16 @@ type (
 		Citation      []ldCreative `json:"citation,omitempty"`
 		Keywords      string       `json:"keywords,omitempty"`
 	}
+	// ldRating is a verdict: its label as name and alternateName, and its
+	// number on the 1–5 scale (factcheck.Rating.PublishedValue maps the
+	// ratings off the scale).
 	ldRating struct {
 		Type          string `json:"@type"`
-		RatingValue   *int   `json:"ratingValue,omitempty"`
-		BestRating    *int   `json:"bestRating,omitempty"`
-		WorstRating   *int   `json:"worstRating,omitempty"`
+		Name          string `json:"name"`
 		AlternateName string `json:"alternateName"`
+		RatingValue   int    `json:"ratingValue"`
+		BestRating    int    `json:"bestRating"`
+		WorstRating   int    `json:"worstRating"`
 	}
 	ldClaim struct {
 		Type            string       `json:"@type"`
@@ -57,14 +64,14 @@ type (
 
 // claimReview builds the schema.org ClaimReview of a public claim, with its
 // rating, article and evidence loaded. It is the one builder behind the
-// claim page's JSON-LD and the /api/v1/claimreview DataFeed. Ratings off
-// the numeric scale carry only their name (alternateName).
+// claim page's JSON-LD and the /api/v1/claimreview DataFeed. Every rating
+// carries its label and a number (see factcheck.Rating.PublishedValue).
 func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	r := ldClaimReview{
 		Type:          "ClaimReview",
 		URL:           s.cfg.BaseURL + claimPath(c),
 		ClaimReviewed: c.Headline(),
-		ReviewRating:  ldRating{Type: "Rating", AlternateName: c.RatingKey},
+		ReviewRating:  reviewRating(c),
 		ItemReviewed: ldClaim{Type: "Claim", Author: ldAgent{Type: claimantType(c.Claimant), Name: c.Claimant},
 			DatePublished: ldDay(c.ClaimDate)},
 		Author:        ldAgent{Type: "Organization", Name: s.cfg.Newsroom, URL: s.cfg.BaseURL + "/"},
@@ -76,11 +83,13 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	if c.CorrectedAt != nil {
 		r.DateModified = ldTime(c.CorrectedAt)
 	}
-	if c.Rating != nil {
-		r.ReviewRating.AlternateName = c.Rating.Label
-		if c.Rating.Value != nil {
-			v, best, worst := *c.Rating.Value, factcheck.BestRatingValue, factcheck.WorstRatingValue
-			r.ReviewRating.RatingValue, r.ReviewRating.BestRating, r.ReviewRating.WorstRating = &v, &best, &worst
+	if p := c.Imported; p.Imported() {
+		// Another fact-checker's review, published under its name and
+		// address, never the desk's.
+		r.URL, r.Author = p.URL, ldAgent{Type: "Organization", Name: p.Publisher, URL: p.PublisherURL}
+		r.ReviewRating.Name, r.ReviewRating.AlternateName = p.Rating, p.Rating
+		if p.ModifiedAt != nil && c.CorrectedAt == nil {
+			r.DateModified = ldTime(p.ModifiedAt)
 		}
 	}
 	r.ItemReviewed.Appearance, r.ItemReviewed.FirstAppearance = ldAppearances(c)
@@ -133,10 +142,26 @@ func ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
 	return works, &fw
 }
 
+// reviewRating is the schema.org Rating of a claim's verdict. A claim whose
+// rating is gone from the scale is published by its key, at the midpoint.
+func reviewRating(c *factcheck.Claim) ldRating {
+	r := c.Rating
+	if r == nil {
+		r = &factcheck.Rating{Key: c.RatingKey, Label: c.RatingKey}
+	}
+	return ldRating{Type: "Rating", Name: r.Label, AlternateName: r.Label, RatingValue: r.PublishedValue(),
+		BestRating: factcheck.BestRatingValue, WorstRating: factcheck.WorstRatingValue}
+}
+
 // claimReviewJSONLD returns the claim's ClaimReview as a JSON-LD document
 // safe to inline in a <script> element: json.Marshal escapes <, > and & as
 // \u003c, \u003e and \u0026, so "</script>" in a quote cannot end the element.
+// An imported claim has none: its review is marked up on its publisher's
+// page, and marking it up here would claim it as the desk's.
 func (s *Server) claimReviewJSONLD(c *factcheck.Claim) string {
+	if c.Imported.Imported() {
+		return ""
+	}
 	r := s.claimReview(c)
 	r.Context = "https://schema.org"
 	b, _ := json.Marshal(r) // strings, numbers and slices of them: it cannot fail
@@ -204,15 +229,32 @@ type ldFeedItem struct {
 
 // apiClaimReviewFeed serves every public claim's ClaimReview as one
 // schema.org DataFeed, built by the same claimReview as the claim pages.
+// Imported claims are in it under their publisher's name and address.
 func (s *Server) apiClaimReviewFeed(c echo.Context) error {
-	ctx := c.Request().Context()
-	feed := ldDataFeed{Context: "https://schema.org", Type: "DataFeed", Name: s.cfg.Newsroom + " fact checks",
+	feed, err := s.claimReviewFeed(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(feed)
+	if err != nil {
+		return err
+	}
+	if err := s.setLastModified(c); err != nil {
+		return err
+	}
+	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+}
+
+// claimReviewFeed builds the DataFeed of every public claim, paging
+// through the store.
+func (s *Server) claimReviewFeed(ctx context.Context) (*ldDataFeed, error) {
+	feed := &ldDataFeed{Context: "https://schema.org", Type: "DataFeed", Name: s.cfg.Newsroom + " fact checks",
 		URL: s.cfg.BaseURL + "/api/v1/claimreview", DataFeedElement: []ldFeedItem{}}
 	var after int64
 	for {
 		claims, err := s.store.PublicClaimsAfter(ctx, after, exportPage)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i := range claims {
 			r := s.claimReview(&claims[i])
@@ -223,13 +265,32 @@ func (s *Server) apiClaimReviewFeed(c echo.Context) error {
 			}
 		}
 		if len(claims) < exportPage {
-			break
+			return feed, nil
 		}
 		after = claims[len(claims)-1].ID
 	}
-	b, err := json.Marshal(feed)
+}
+
+// ExportClaimReview writes the ClaimReview DataFeed of every public claim
+// of st to w, exactly as /api/v1/claimreview serves it under cfg's base
+// URL and newsroom (claimdesk export claimreview).
+func ExportClaimReview(ctx context.Context, st *store.Store, cfg Config, w io.Writer) error {
+	s := exportServer(st, cfg)
+	feed, err := s.claimReviewFeed(ctx)
 	if err != nil {
 		return err
 	}
-	return sendBytes(c, "application/ld+json; charset=UTF-8", b, cachePublic)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(feed)
+}
+
+// exportServer is the part of a server the exports need: the store and
+// the configuration, without listening or caching anything.
+func exportServer(st *store.Store, cfg Config) *Server {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Newsroom == "" {
+		cfg.Newsroom = "claimdesk"
+	}
+	return &Server{store: st, cfg: cfg}
 }

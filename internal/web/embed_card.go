@@ -141,7 +141,11 @@ func (s *Server) shareCard(cl *factcheck.Claim) shareimage.Card {
 // blockquote whose plain text (quote, claimant, verdict and a link) stands
 // in for the card until embed.js, loaded by the script tag, replaces it with
 // the live card. URLs are absolute, built from the configured BaseURL.
-func (s *Server) EmbedSnippet(c *factcheck.Claim) string {
+func (s *Server) EmbedSnippet(c *factcheck.Claim) string { return s.embedSnippet(c, "") }
+
+// embedSnippet is EmbedSnippet with more attributes on the blockquote
+// (oEmbed adds the card's height).
+func (s *Server) embedSnippet(c *factcheck.Claim, attrs string) string {
 	b := badge(c.Rating, c.RatingKey)
 	verdict := "Verdict: " + b.Label + "."
 	switch c.Status {
@@ -161,9 +165,9 @@ func (s *Server) EmbedSnippet(c *factcheck.Claim) string {
 	if c.Statement != "" {
 		claim = text(c.Statement) + " (claimed by " + text(c.Claimant) + ")"
 	}
-	return fmt.Sprintf(`<blockquote class="claimdesk-card" data-claim="%d"><p>%s</p><p>%s</p><p><a href="%s">Fact check by %s</a></p></blockquote>`+"\n"+
-		`<script async src="%s" charset="utf-8"></script>`,
-		c.ID, claim, text(verdict), attr(s.cfg.BaseURL+claimPath(c)), text(s.cfg.Newsroom), attr(s.cfg.BaseURL+"/embed.js"))
+	return fmt.Sprintf(`<blockquote class="claimdesk-card" data-claim="%d"%s><p>%s</p><p>%s</p><p><a href="%s">Fact check by %s</a></p></blockquote>`+"\n"+
+		`<script async src="%s"></script>`,
+		c.ID, attrs, claim, text(verdict), attr(s.cfg.BaseURL+claimPath(c)), text(s.cfg.Newsroom), attr(s.cfg.BaseURL+"/embed.js"))
 }
 
 var snippetText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -82,18 +81,25 @@ func (s *Server) oembed(c echo.Context) error {
 	if maxWidth > 0 {
 		width = min(width, maxWidth)
 	}
-	height := embedHeight(cl, width)
+	height := embedHeight(cl, width, s.cfg.Newsroom)
 	if maxHeight > 0 {
 		height = min(height, maxHeight)
 	}
 	title := "Fact check: " + truncate(cl.Headline(), 90)
+	// The html is the embed snippet, as Twitter's is: the verdict in
+	// plain text, which embed.js swaps for the live card in an iframe
+	// that starts at the declared height and then takes the card's own.
+	// A consumer that frames the html at width × height never cuts the
+	// card off, with or without the script (see embedHeight).
 	resp := oembedResponse{Version: "1.0", Type: "rich", Title: title, ProviderName: s.cfg.Newsroom, ProviderURL: base + "/",
 		CacheAge: oembedCacheAge, Width: width, Height: height,
-		HTML: fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" style="border:0;max-width:100%%" loading="lazy"></iframe>`,
-			html.EscapeString(base+"/embed/claims/"+strconv.FormatInt(cl.ID, 10)), width, height, html.EscapeString(title))}
+		HTML: s.embedSnippet(cl, fmt.Sprintf(` data-height="%d" style="margin:0;max-width:%dpx"`, height, width))}
 	resp.AuthorName, resp.AuthorURL = s.cfg.Newsroom, base+"/"
 	if cl.Author != nil && cl.Author.Name != "" {
 		resp.AuthorName = cl.Author.Name
+	}
+	if p := cl.Imported; p.Imported() {
+		resp.AuthorName, resp.AuthorURL = p.Publisher, p.PublisherURL
 	}
 	// The thumbnail must respect maxwidth and maxheight too: offer the
 	// largest size that fits, or none.
@@ -134,25 +140,4 @@ func (s *Server) claimIDFromURL(raw string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(m[1], 10, 64)
 	return id, err == nil && id > 0
-}
-
-// embedHeight estimates the height in pixels of the embed card at width, for
-// the oEmbed iframe. embed.js measures instead; oEmbed consumers cannot.
-func embedHeight(cl *factcheck.Claim, width int) int {
-	inner := max(width-42, 120) // card padding, border and body padding
-	lines := func(s string, charPx float64) int {
-		perLine := max(int(float64(inner)/charPx), 10)
-		return (len([]rune(s)) + 2 + perLine - 1) / perLine
-	}
-	h := 4 + 2 + 16 + 14 // body padding, border, card padding
-	h += 26              // badge row
-	h += 10 + lines(cl.Headline(), 10.5)*25 + 4 + 22
-	if cl.Summary != "" {
-		h += 10 + lines(cl.Summary, 8.4)*24
-	}
-	if cl.CorrectionNote != "" {
-		h += 10 + lines("Updated Jan 02, 2006: "+cl.CorrectionNote, 8)*22 + 18
-	}
-	h += 10 + 11 + 24 // footer rule, padding and links
-	return h
 }

@@ -245,9 +245,11 @@ func TestOEmbed(t *testing.T) {
 				o.AuthorName == "" || o.CacheAge <= 0 || o.Width != 560 || o.Height < 150 || !strings.Contains(o.Title, cl.Headline()[:20]) {
 				t.Errorf("oembed fields: %+v", o)
 			}
-			wantSrc := `src="` + e.srv.URL + idPath("/embed/claims/", cl.ID, "") + `"`
-			if !strings.HasPrefix(o.HTML, "<iframe ") || !strings.Contains(o.HTML, wantSrc) ||
-				!strings.Contains(o.HTML, `width="560"`) || !strings.Contains(o.HTML, `height="`+strconv.Itoa(o.Height)+`"`) {
+			// The html is the snippet (plain-text verdict and embed.js),
+			// carrying the declared height for the iframe it becomes.
+			if !strings.HasPrefix(o.HTML, `<blockquote class="claimdesk-card" data-claim="`+strconv.FormatInt(cl.ID, 10)+`"`) ||
+				!strings.Contains(o.HTML, `data-height="`+strconv.Itoa(o.Height)+`"`) || !strings.Contains(o.HTML, `max-width:560px`) ||
+				!strings.HasSuffix(o.HTML, `<script async src="`+e.srv.URL+`/embed.js"></script>`) || strings.Contains(o.HTML, "charset") {
 				t.Errorf("oembed html: %s", o.HTML)
 			}
 			if o.ThumbnailURL != e.srv.URL+idPath("/claims/", cl.ID, "/card.png") || o.ThumbnailWidth != 1200 || o.ThumbnailHeight != 630 {
@@ -265,7 +267,7 @@ func TestOEmbed(t *testing.T) {
 			_, body, _ = oembed(url.Values{"url": {page}, "maxwidth": {"400"}, "maxheight": {"200"}})
 			o = oembedJSON{}
 			json.Unmarshal([]byte(body), &o)
-			if o.Width != 400 || o.Height > 200 || !strings.Contains(o.HTML, `width="400"`) || o.ThumbnailWidth > 400 || o.ThumbnailHeight > 200 {
+			if o.Width != 400 || o.Height > 200 || !strings.Contains(o.HTML, `max-width:400px`) || o.ThumbnailWidth > 400 || o.ThumbnailHeight > 200 {
 				t.Errorf("maxwidth/maxheight: %+v", o)
 			}
 			if o.ThumbnailURL != "" {

@@ -34,6 +34,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	v.Description = cl.Summary
 	v.Canonical = s.cfg.BaseURL + claimPath(cl)
 	v.Image = s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10) + "/card.png"
+	v.ImageAlt = claimImageAlt(badge(cl.Rating, cl.RatingKey).Label, cl.Headline(), cl.Claimant)
 	v.OEmbedURL = s.cfg.BaseURL + "/oembed?url=" + url.QueryEscape(v.Canonical) + "&format=json"
 	v.EmbedSnippet = s.EmbedSnippet(cl)
 	v.JSONLD = s.claimReviewJSONLD(cl)
@@ -54,6 +55,12 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	} else {
 		v.Author = s.cfg.Newsroom
 	}
+	if p := cl.Imported; p.Imported() {
+		// Another fact-checker's work: theirs by name, and theirs the
+		// canonical page.
+		v.Author, v.Canonical = p.Publisher, p.URL
+		v.Imported = views.ImportedNote{Publisher: p.Publisher, URL: p.URL, Host: hostOf(p.URL), Rating: p.Rating, Date: fmtDate(p.At)}
+	}
 	if cl.Reviewer != nil {
 		v.Reviewer = cl.Reviewer.Name
 	}
@@ -63,7 +70,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	}
 	for _, r := range revs {
 		if r.IsCorrection {
-			v.History = append(v.History, views.RevisionItem{Version: r.Version, Date: fmtDate(&r.CreatedAt), Note: r.Note, IsCorrection: true})
+			v.History = append(v.History, views.RevisionItem{Version: r.Version, Date: fmtDate(&r.CreatedAt), DateISO: isoDate(&r.CreatedAt), Note: r.Note, IsCorrection: true})
 		}
 	}
 	return v

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,6 +48,7 @@ type (
 		Updated    string         `xml:"updated"`
 		Published  string         `xml:"published,omitempty"`
 		Links      []atomLink     `xml:"link"`
+		Author     *atomPerson    `xml:"author,omitempty"`
 		Summary    atomText       `xml:"summary"`
 		Content    atomText       `xml:"content"`
 		Categories []atomCategory `xml:"category"`
@@ -102,6 +105,9 @@ func (s *Server) atomFeed(c echo.Context) error {
 		return err
 	}
 	buf.WriteByte('\n')
+	if err := s.setLastModified(c); err != nil {
+		return err
+	}
 	return sendBytes(c, "application/atom+xml; charset=utf-8", buf.Bytes(), cacheList)
 }
 
@@ -138,6 +144,13 @@ func (s *Server) atomEntry(cl *factcheck.Claim) atomEntry {
 		Links:   []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}},
 		Summary: atomText{Type: "text", Body: label + ". " + cl.Summary},
 		Content: atomText{Type: "html", Body: body}}
+	if p := cl.Imported; p.Imported() {
+		// Another fact-checker's check: by them, and linked to them.
+		e.Author = &atomPerson{Name: p.Publisher, URI: p.PublisherURL}
+		e.Links = append(e.Links, atomLink{Href: p.URL, Rel: "via", Type: "text/html"})
+		e.Content.Body = "<p><em>Fact check by " + html.EscapeString(p.Publisher) + ", first published at <a href=\"" + html.EscapeString(p.URL) + "\">" +
+			html.EscapeString(hostOf(p.URL)) + "</a>, where it is rated “" + html.EscapeString(p.Rating) + "”.</em></p>" + e.Content.Body
+	}
 	e.Categories = append(e.Categories, atomCategory{Term: "rating:" + cl.RatingKey, Label: label})
 	for _, t := range cl.Tags {
 		e.Categories = append(e.Categories, atomCategory{Term: t})
@@ -179,4 +192,13 @@ func (s *Server) reappearedEntry(r *store.Reappearance) atomEntry {
 	e.Categories = append(e.Categories, atomCategory{Term: "claim.reappeared", Label: "Seen again"},
 		atomCategory{Term: "rating:" + cl.RatingKey, Label: label})
 	return e
+}
+
+// hostOf is the host of an absolute URL, without "www.", for people.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
 }

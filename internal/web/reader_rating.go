@@ -25,6 +25,7 @@ func (s *Server) ratingsPage(c echo.Context) error {
 		if r.Value != nil {
 			item.Value = strconv.Itoa(*r.Value)
 		}
+		item.Published = strconv.Itoa(r.PublishedValue())
 		v.Ratings = append(v.Ratings, item)
 	}
 	return s.sendPage(c, views.RatingsPage(v), cachePublic)

@@ -201,20 +201,20 @@ func checkClaimReviewLD(t *testing.T, e *env, c *http.Client, cl *factcheck.Clai
 		t.Errorf("%s: dateModified %q, want %v", path, ld.DateModified, wantMod)
 	}
 	rr := ld.ReviewRating
-	if rr["@type"] != "Rating" || rr["alternateName"] != cl.Rating.Label {
+	if rr["@type"] != "Rating" || rr["alternateName"] != cl.Rating.Label || rr["name"] != cl.Rating.Label {
 		t.Errorf("%s: reviewRating %v", path, rr)
 	}
+	// Every rating carries a number on the 1–5 scale: its own, or the
+	// mapped one of a rating off the scale (Misleading 2, Unproven 3), as
+	// /ratings documents.
+	want := map[string]float64{"misleading": 2, "unproven": 3}[cl.RatingKey]
 	if cl.Rating.Value != nil {
-		if rr["ratingValue"] != float64(*cl.Rating.Value) || rr["bestRating"] != float64(5) || rr["worstRating"] != float64(1) {
-			t.Errorf("%s: numeric reviewRating %v", path, rr)
-		}
+		want = float64(*cl.Rating.Value)
 	} else {
 		offScale = true
-		for _, k := range []string{"ratingValue", "bestRating", "worstRating"} {
-			if _, ok := rr[k]; ok {
-				t.Errorf("%s: off-scale rating %s has %s", path, cl.RatingKey, k)
-			}
-		}
+	}
+	if rr["ratingValue"] != want || rr["bestRating"] != float64(5) || rr["worstRating"] != float64(1) {
+		t.Errorf("%s: reviewRating %v, want ratingValue %v of 1–5", path, rr, want)
 	}
 	ir := ld.ItemReviewed
 	if ir.Type != "Claim" || ir.Author.Name != cl.Claimant || (ir.Author.Type != "Person" && ir.Author.Type != "Organization") {

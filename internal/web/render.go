@@ -72,10 +72,13 @@ func sendJSON(c echo.Context, v any, policy httpcache.Policy) error {
 
 // page returns the common view data of a page for this request.
 func (s *Server) page(c echo.Context, title string) views.Page {
-	return views.Page{Title: title, Newsroom: s.cfg.Newsroom, User: userOf(c), CSRF: csrfOf(c), Path: c.Request().URL.Path, BaseURL: s.cfg.BaseURL}
+	p := views.Page{Title: title, Newsroom: s.cfg.Newsroom, User: userOf(c), CSRF: csrfOf(c), Path: c.Request().URL.Path, BaseURL: s.cfg.BaseURL}
+	s.pageMeta(c, &p)
+	return p
 }
 
 func (s *Server) errorPage(c echo.Context, status int, msg string) templ.Component {
 	p := s.page(c, http.StatusText(status))
+	p.Canonical, p.NoIndex = "", true
 	return views.ErrorPage(views.ErrorView{Page: p, Status: status, Message: msg})
 }

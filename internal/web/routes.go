@@ -66,6 +66,9 @@ func (s *Server) routes() {
 	e.GET("/ratings.css", s.ratingsCSS, reader...)
 	e.GET("/corrections", s.correctionsPage, reader...)
 	e.GET("/feed.atom", s.atomFeed, reader...)
+	e.GET("/sitemap.xml", s.sitemap, reader...)
+	e.GET("/robots.txt", s.robots, reader...)
+	e.GET("/share.png", s.siteImage, reader...)
 	// The report form sets the CSRF cookie itself (private, no-store), so
 	// the claim pages that load it stay cookie-free and cacheable.
 	e.GET("/claims/:id/report", s.reportForm, form...)
@@ -82,6 +85,11 @@ func (s *Server) routes() {
 	e.GET("/api/v1/claims/:id", s.apiClaim, open...)
 	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open...)
 	e.GET("/api/v1/export.jsonl", s.apiExport, openStream...)
+	e.OPTIONS("/api/v1/claims", corsPreflight, public...)
+	e.OPTIONS("/api/v1/claims/:id", corsPreflight, public...)
+	e.OPTIONS("/api/v1/claimreview", corsPreflight, public...)
+	e.OPTIONS("/api/v1/export.jsonl", corsPreflight, public...)
+	e.OPTIONS("/oembed", corsPreflight, public...)
 
 	// Logging in and out.
 	e.GET("/login", s.loginPage, session...)
@@ -144,6 +152,11 @@ func (s *Server) routes() {
 	e.GET("/desk/tokens", s.tokensPage, desk...)
 	e.POST("/desk/tokens", s.createToken, desk...)
 	e.POST("/desk/tokens/:id/revoke", s.revokeToken, desk...)
+	e.GET("/desk/webhooks", s.webhooksPage, admin...)
+	e.POST("/desk/webhooks", s.deskCreateWebhook, admin...)
+	e.POST("/desk/webhooks/:id/test", s.deskTestWebhook, admin...)
+	e.POST("/desk/webhooks/:id/enable", s.deskEnableWebhook, admin...)
+	e.POST("/desk/webhooks/:id/delete", s.deskDeleteWebhook, admin...)
 
 	// The desk's JSON API: the same workflow for a CMS.
 	e.POST("/api/v1/articles", s.apiCreateArticle, desk...)
@@ -155,6 +168,11 @@ func (s *Server) routes() {
 	e.POST("/api/v1/claims/:id/corrections", s.apiClaimOp(opCorrect), reviewer...)
 	e.POST("/api/v1/claims/:id/retract", s.apiClaimOp(opRetract), reviewer...)
 	e.POST("/api/v1/claims/:id/appearances", s.apiAddAppearance, desk...)
+	e.POST("/api/v1/webhooks", s.apiCreateWebhook, admin...)
+	e.GET("/api/v1/webhooks", s.apiWebhooks, admin...)
+	e.DELETE("/api/v1/webhooks/:id", s.apiDeleteWebhook, admin...)
+	e.POST("/api/v1/webhooks/:id/test", s.apiTestWebhook, admin...)
+	e.POST("/api/v1/webhooks/:id/enable", s.apiEnableWebhook, admin...)
 }
 
 // favicon sends browsers that ask for /favicon.ico to the SVG icon.

@@ -67,6 +67,14 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/claims/:id":                     {access: accessPublic},
 	"GET /api/v1/claimreview":                    {access: accessPublic},
 	"GET /api/v1/export.jsonl":                   {access: accessPublic},
+	"OPTIONS /api/v1/claims":                     {access: accessPublic},
+	"OPTIONS /api/v1/claims/:id":                 {access: accessPublic},
+	"OPTIONS /api/v1/claimreview":                {access: accessPublic},
+	"OPTIONS /api/v1/export.jsonl":               {access: accessPublic},
+	"OPTIONS /oembed":                            {access: accessPublic},
+	"GET /sitemap.xml":                           {access: accessPublic},
+	"GET /robots.txt":                            {access: accessPublic},
+	"GET /share.png":                             {access: accessPublic},
 	"GET /login":                                 {access: accessSession},
 	"POST /login":                                {access: accessSession},
 	"POST /logout":                               {access: accessSession},
@@ -116,6 +124,16 @@ var routeRules = map[string]routeRule{
 	"GET /desk/ratings":                          {access: accessDesk},
 	"POST /desk/ratings":                         {access: accessDesk, roles: roleAdmins},
 	"GET /desk/users":                            {access: accessDesk, roles: roleAdmins},
+	"GET /desk/webhooks":                         {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks":                        {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/test":               {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/enable":             {access: accessDesk, roles: roleAdmins},
+	"POST /desk/webhooks/:id/delete":             {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks":                      {access: accessDesk, roles: roleAdmins},
+	"GET /api/v1/webhooks":                       {access: accessDesk, roles: roleAdmins},
+	"DELETE /api/v1/webhooks/:id":                {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks/:id/test":             {access: accessDesk, roles: roleAdmins},
+	"POST /api/v1/webhooks/:id/enable":           {access: accessDesk, roles: roleAdmins},
 	"POST /desk/users":                           {access: accessDesk, roles: roleAdmins},
 	"POST /desk/users/:id/role":                  {access: accessDesk, roles: roleAdmins},
 	"GET /desk/tokens":                           {access: accessDesk},
@@ -275,7 +293,12 @@ func TestRouteAuthorization(t *testing.T) {
 				t.Errorf("%s: anonymous got %d %s %.200s", name, st, resp.Header.Get("Location"), body)
 			}
 		case accessDesk:
-			if r.Method == "GET" {
+			if r.Method == "GET" && strings.HasPrefix(r.Path, "/api/") {
+				// The JSON API never redirects to a login page.
+				if st, _, _ := s.do(anon, "GET", path, "", ""); st != 401 {
+					t.Errorf("%s: anonymous got %d, want 401", name, st)
+				}
+			} else if r.Method == "GET" {
 				st, _, resp := s.do(anon, "GET", path, "", "")
 				if st != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next="+url.QueryEscape(path) {
 					t.Errorf("%s: anonymous browser got %d %q, want 303 to the login page", name, st, resp.Header.Get("Location"))
@@ -331,8 +354,8 @@ func TestEveryWriteNeedsCSRFWithCookies(t *testing.T) {
 	anon := s.client()
 	s.csrfFrom(anon, "/login")
 	for _, r := range s.routes {
-		if r.Method == "GET" || r.Method == "HEAD" {
-			continue
+		if r.Method == "GET" || r.Method == "HEAD" || r.Method == "OPTIONS" {
+			continue // safe methods: CORS preflights change nothing
 		}
 		c := admin
 		if routeRules[r.Method+" "+r.Path].access != accessDesk {

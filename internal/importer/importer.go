@@ -1,0 +1,365 @@
+// Package importer brings a newsroom's existing work into the desk in
+// bulk: article files (.txt, .md, .html) and folders of them, files of
+// URLs fetched through the desk's guarded fetcher, and ClaimReview JSON-LD
+// or DataFeed files from other fact-checkers (or the desk's own export).
+//
+// Every item is added in a transaction of its own, after checking that the
+// desk does not have it yet (articles by URL or text, claims by the
+// review's URL), so a run can be stopped and run again: it adds only what
+// is missing, and a second run adds nothing. A bad file or item is
+// reported with its reason and never stops the rest or leaves half a
+// record.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"claimdesk/internal/factcheck"
+	"claimdesk/internal/fetch"
+	"claimdesk/internal/store"
+)
+
+// Reasons for skipping what the desk has: the item's ID names the record.
+const (
+	alreadyArticle = "the desk has this article already"
+	alreadyClaim   = "imported already"
+)
+
+// Outcome is what became of one item.
+type Outcome string
+
+// Outcomes. A dry run reports WouldAdd instead of Added.
+const (
+	Added    Outcome = "added"
+	WouldAdd Outcome = "would add"
+	Skipped  Outcome = "skipped"
+	Failed   Outcome = "failed"
+)
+
+// Item is one thing an import found: an article file, a URL of a list,
+// or one review of a ClaimReview file.
+type Item struct {
+	// Source names it: the file, "FILE: URL" for a URL of a list, or
+	// "FILE #N" for the Nth review of a file.
+	Source  string
+	What    string // "article" or "claim"
+	Outcome Outcome
+	Reason  string // why it was skipped or failed
+	ID      int64  // the record added, or the one the desk already had
+}
+
+// Options tune a run.
+type Options struct {
+	// DryRun reads and checks everything and writes nothing.
+	DryRun bool
+	// Fetch fetches an article from a URL list; nil fails URL lists.
+	Fetch func(ctx context.Context, url string) (*fetch.Article, error)
+	// Progress is called with each item when it is done, and with how
+	// many there are so far and in all.
+	Progress func(it Item, done, total int)
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	Items []Item
+	// Counts by outcome and, for added ones, by kind.
+	Added, Skipped, Failed int
+	Articles, Claims       int
+}
+
+// Run imports paths (files and folders, recursively) into st. It returns
+// the summary of everything done so far and ctx's error if it was stopped.
+func Run(ctx context.Context, st *store.Store, paths []string, opts Options) (*Summary, error) {
+	scale, err := st.Ratings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := plan(paths)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{st: st, opts: opts, scale: scale, sum: &Summary{}}
+	for i, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return r.sum, err
+		}
+		it := j.do(ctx, r)
+		if ctx.Err() != nil && it.Outcome == Failed {
+			return r.sum, ctx.Err() // stopped mid-item: it is not done
+		}
+		r.record(it, i+1, len(jobs))
+	}
+	return r.sum, nil
+}
+
+type runner struct {
+	st    *store.Store
+	opts  Options
+	scale []factcheck.Rating
+	sum   *Summary
+}
+
+func (r *runner) record(it Item, done, total int) {
+	r.sum.Items = append(r.sum.Items, it)
+	switch it.Outcome {
+	case Added, WouldAdd:
+		r.sum.Added++
+		if it.What == "claim" {
+			r.sum.Claims++
+		} else {
+			r.sum.Articles++
+		}
+	case Skipped:
+		r.sum.Skipped++
+	case Failed:
+		r.sum.Failed++
+	}
+	if r.opts.Progress != nil {
+		r.opts.Progress(it, done, total)
+	}
+}
+
+// job is one item to import.
+type job struct {
+	source string
+	what   string
+	do     func(ctx context.Context, r *runner) Item
+}
+
+// Extensions by kind of file.
+var (
+	articleExts = map[string]func(string, []byte) (*factcheck.Article, error){
+		".txt": ParseText, ".text": ParseText, ".md": ParseMarkdown, ".markdown": ParseMarkdown, ".html": ParseHTML, ".htm": ParseHTML,
+	}
+	reviewExts = map[string]bool{".json": true, ".jsonld": true, ".jsonl": true, ".ndjson": true}
+	listExts   = map[string]bool{".urls": true, ".list": true}
+)
+
+// plan walks paths and lists every item, in order: each path as given,
+// a folder's files sorted by name. Files of other kinds are skipped with
+// a reason; hidden files and folders are passed over.
+func plan(paths []string) ([]job, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("nothing to import: name files or folders")
+	}
+	var jobs []job
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			jobs = append(jobs, failedJob(p, "file", "no such file or folder"))
+			continue
+		}
+		if !info.IsDir() {
+			jobs = append(jobs, fileJobs(p, true)...)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				jobs = append(jobs, failedJob(path, "file", "cannot be read: "+errors.Unwrap(err).Error()))
+				return nil
+			}
+			if path != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			jobs = append(jobs, fileJobs(f, false)...)
+		}
+	}
+	return jobs, nil
+}
+
+func failedJob(source, what, reason string) job {
+	return job{source: source, what: what, do: func(context.Context, *runner) Item {
+		return Item{Source: source, What: what, Outcome: Failed, Reason: reason}
+	}}
+}
+
+// fileJobs lists the items of one file. named says the file was named on
+// the command line, so a file of an unknown kind is an error rather than
+// something found in a folder and passed over.
+func fileJobs(path string, named bool) []job {
+	ext := strings.ToLower(filepath.Ext(path))
+	parse, isArticle := articleExts[ext]
+	if !isArticle && !reviewExts[ext] && !listExts[ext] {
+		reason := "not a file the import reads (.txt, .md, .html, a list of URLs, or ClaimReview .json/.jsonld)"
+		if named {
+			return []job{failedJob(path, "file", reason)}
+		}
+		return []job{{source: path, what: "file", do: func(context.Context, *runner) Item {
+			return Item{Source: path, What: "file", Outcome: Skipped, Reason: reason}
+		}}}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []job{failedJob(path, "file", "cannot be read: "+pathErr(err))}
+	}
+	if urls, ok := URLList(data); listExts[ext] || ext == ".txt" && ok {
+		if !ok {
+			return []job{failedJob(path, "file", "not a list of URLs: every line must be an http(s) address")}
+		}
+		jobs := make([]job, len(urls))
+		for i, u := range urls {
+			jobs[i] = urlJob(path, u)
+		}
+		return jobs
+	}
+	if reviewExts[ext] {
+		reviews, err := ParseReviews(data)
+		if err != nil {
+			return []job{failedJob(path, "claim", err.Error())}
+		}
+		jobs := make([]job, len(reviews))
+		for i, rv := range reviews {
+			src := path
+			if len(reviews) > 1 {
+				src = path + " #" + strconv.Itoa(i+1)
+			}
+			jobs[i] = reviewJob(src, rv)
+		}
+		return jobs
+	}
+	return []job{{source: path, what: "article", do: func(ctx context.Context, r *runner) Item {
+		a, err := parse(path, data)
+		if err != nil {
+			return Item{Source: path, What: "article", Outcome: Failed, Reason: err.Error()}
+		}
+		return r.article(ctx, path, a)
+	}}}
+}
+
+func pathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// article adds a unless the desk has it.
+func (r *runner) article(ctx context.Context, source string, a *factcheck.Article) Item {
+	it := Item{Source: source, What: "article"}
+	a.Normalize()
+	if err := a.Validate(); err != nil {
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+		return it
+	}
+	if r.opts.DryRun {
+		id, err := r.st.FindArticle(ctx, a)
+		switch {
+		case err != nil:
+			it.Outcome, it.Reason = Failed, reasonOf(err)
+		case id != 0:
+			it.Outcome, it.Reason, it.ID = Skipped, alreadyArticle, id
+		default:
+			it.Outcome = WouldAdd
+		}
+		return it
+	}
+	added, existing, err := r.st.ImportArticle(ctx, a)
+	switch {
+	case err != nil:
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+	case added:
+		it.Outcome, it.ID = Added, a.ID
+	default:
+		it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyArticle
+	}
+	return it
+}
+
+// urlJob fetches one URL of a list, unless the desk has its article.
+func urlJob(list, u string) job {
+	source := list + ": " + u
+	return job{source: source, what: "article", do: func(ctx context.Context, r *runner) Item {
+		if a, err := r.st.ArticleByURL(ctx, u); err == nil {
+			return Item{Source: source, What: "article", Outcome: Skipped, ID: a.ID, Reason: alreadyArticle}
+		}
+		if r.opts.Fetch == nil {
+			return Item{Source: source, What: "article", Outcome: Failed, Reason: "fetching URLs is off"}
+		}
+		fa, err := r.opts.Fetch(ctx, u)
+		if err != nil {
+			return Item{Source: source, What: "article", Outcome: Failed, Reason: reasonOf(err)}
+		}
+		return r.article(ctx, source, &factcheck.Article{Title: fa.Title, URL: fa.URL, Outlet: fa.Outlet, Author: fa.Author, PublishedAt: fa.PublishedAt, Body: fa.Body})
+	}}
+}
+
+// reviewJob adds one imported fact check.
+func reviewJob(source string, rv Review) job {
+	return job{source: source, what: "claim", do: func(ctx context.Context, r *runner) Item {
+		it := Item{Source: source, What: "claim"}
+		c, err := rv.Claim(r.scale)
+		if err != nil {
+			it.Outcome, it.Reason = Failed, reasonOf(err)
+			return it
+		}
+		if r.opts.DryRun {
+			id, err := r.st.ImportedClaim(ctx, c.Imported.URL)
+			switch {
+			case err != nil:
+				it.Outcome, it.Reason = Failed, reasonOf(err)
+			case id != 0:
+				it.Outcome, it.ID, it.Reason = Skipped, id, alreadyClaim
+			default:
+				c.Normalize()
+				c.Imported.Normalize()
+				if err := c.Validate(); err != nil {
+					it.Outcome, it.Reason = Failed, reasonOf(err)
+				} else if err := c.Imported.Validate(); err != nil {
+					it.Outcome, it.Reason = Failed, reasonOf(err)
+				} else {
+					it.Outcome = WouldAdd
+				}
+			}
+			return it
+		}
+		added, existing, err := r.st.ImportClaim(ctx, c)
+		switch {
+		case err != nil:
+			it.Outcome, it.Reason = Failed, reasonOf(err)
+		case added:
+			it.Outcome, it.ID = Added, c.ID
+		default:
+			it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyClaim
+		}
+		return it
+	}}
+}
+
+// String is the summary's first line: "added 998 (995 articles, 3
+// claims), skipped 1, failed 2".
+func (s *Summary) String() string {
+	return fmt.Sprintf("added %d (%d articles, %d claims), skipped %d, failed %d", s.Added, s.Articles, s.Claims, s.Skipped, s.Failed)
+}
+
+// reasonOf words an error for the summary: the message of the desk's own
+// errors, the error itself otherwise (a command-line user needs it).
+func reasonOf(err error) string {
+	var fe *factcheck.Error
+	if errors.As(err, &fe) {
+		return fe.Message
+	}
+	return err.Error()
+}
