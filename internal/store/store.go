@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -131,7 +133,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		}
 		s.lock, s.path = lock, cfg.Path
 		dsn := "file:" + cfg.Path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-		w, err := gorm.Open(translating{sqlite.Open(dsn + "&_txlock=immediate")}, gcfg)
+		w, err := openSQLite(dsn+"&_txlock=immediate", gcfg)
 		if err != nil {
 			s.unlock()
 			return nil, openFailed("open sqlite "+cfg.Path, err)
@@ -139,7 +141,7 @@ func open(ctx context.Context, cfg Config, target int) (*Store, error) {
 		wdb, _ := w.DB()
 		wdb.SetMaxOpenConns(1) // one writer: SQLite serializes writes anyway
 		wdb.SetConnMaxLifetime(0)
-		r, err := gorm.Open(translating{sqlite.Open(dsn + "&mode=ro")}, gcfg)
+		r, err := openSQLite(dsn+"&mode=ro", gcfg)
 		if err != nil {
 			wdb.Close()
 			s.unlock()
@@ -292,4 +294,20 @@ func wrap(err error, what string) error {
 // exists so upgrade tests can build a database at an older schema.
 func OpenAt(ctx context.Context, cfg Config, version int) (*Store, error) {
 	return open(ctx, cfg, version)
+}
+
+// openSQLite opens a SQLite connection pool, waiting out another process
+// that holds the database while it opens: several nodes starting on a
+// new file all switch it to WAL at once, and SQLite answers that switch
+// with "database is locked" at once, without its busy timeout.
+func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		db, err := gorm.Open(translating{sqlite.Open(dsn)}, cfg)
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked || time.Now().After(deadline) {
+			return db, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
