@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"claimdesk/internal/spot"
+)
+
+// variant is one setting compared by -sweep.
+type variant struct {
+	name string
+	cfg  config
+}
+
+// variants returns the settings -sweep compares, each a change of
+// defaultConfig.
+func variants() []variant {
+	with := func(name string, change func(c *config)) variant {
+		c := defaultConfig
+		change(&c)
+		return variant{name, c}
+	}
+	return []variant{
+		with("default", func(c *config) {}),
+		with("lambda-1e-5", func(c *config) { c.lambda = 1e-5 }),
+		with("lambda-1e-4", func(c *config) { c.lambda = 1e-4 }),
+		with("pos-2", func(c *config) { c.posWeight = 2 }),
+		with("trigram-0.5", func(c *config) { c.set.Family[spot.FamilyTrigram] = 0.5 }),
+		with("bits-20", func(c *config) { c.set.HashBits = 20 }),
+		with("nb-1", func(c *config) { c.nb = 1 }),
+		with("nb-0.5", func(c *config) { c.nb = 0.5 }),
+		with("char-1.5", func(c *config) { c.set.Family[spot.FamilyChar] = 1.5 }),
+		with("word-1.5", func(c *config) { c.set.Family[spot.FamilyWord] = 1.5 }),
+		with("news-0", func(c *config) { c.newsWeight = 0 }),
+	}
+}
+
+// runSweep prints the cross-validated figures on train (and dev figures)
+// of the variants named in only (all when empty); it writes no model.
+func runSweep(w io.Writer, debates, news, dev []example, only string) error {
+	names := strings.Split(only, ",")
+	for _, v := range variants() {
+		if only != "" && !slices.Contains(names, v.name) {
+			continue
+		}
+		start := time.Now()
+		cfg := v.cfg
+		tr := featurize(cfg, append(slices.Clip(debates), news...))
+		dv := featurize(cfg, dev)
+		nd := len(debates)
+		oof := crossValidate(cfg, tr)[:nd]
+		f, p, r := bestF1(oof, tr.y[:nd])
+		wv, b := fit(cfg, tr, nil)
+		z := make([]float64, dv.x.rows())
+		for i := range z {
+			z[i] = dv.x.dot(i, wv, b)
+		}
+		df, _, _ := bestF1(z, dv.y)
+		fmt.Fprintf(w, "%-16s CV F1 %.3f (P %.3f R %.3f) AP %.3f | dev F1 %.3f AP %.3f | %v\n",
+			v.name, f, p, r, averagePrecision(oof, tr.y[:nd]), df, averagePrecision(z, dv.y), time.Since(start).Round(time.Second))
+	}
+	return nil
+}
+
+// bestF1 returns the highest F1 over every cut-off of the scores, with its
+// precision and recall.
+func bestF1(score []float64, y []bool) (f1, precision, recall float64) {
+	idx := make([]int, len(score))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case score[a] > score[b]:
+			return -1
+		case score[a] < score[b]:
+			return 1
+		}
+		return 0
+	})
+	pos := count(y)
+	tp := 0
+	for k, i := range idx {
+		if y[i] {
+			tp++
+		}
+		if k+1 < len(idx) && score[idx[k+1]] == score[i] {
+			continue
+		}
+		p, r := float64(tp)/float64(k+1), float64(tp)/float64(pos)
+		if p+r > 0 && 2*p*r/(p+r) > f1 {
+			f1, precision, recall = 2*p*r/(p+r), p, r
+		}
+	}
+	return f1, precision, recall
+}
