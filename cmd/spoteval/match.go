@@ -227,7 +227,6 @@ func tuneMatch(w io.Writer, dir string) error {
 		{"numbers", func(p *match.Params) *float64 { return &p.NumberBoost }, []float64{1, 1.5, 2, 3}},
 		{"names", func(p *match.Params) *float64 { return &p.NameBoost }, []float64{1, 1.3, 1.6, 2}},
 		{"pairs", func(p *match.Params) *float64 { return &p.PairWeight }, []float64{0, 0.25, 0.5}},
-		{"coverage", func(p *match.Params) *float64 { return &p.Coverage }, []float64{0, 0.25, 0.5, 1, 2}},
 	}
 	for round := 0; round < 2; round++ {
 		for _, k := range knobs {

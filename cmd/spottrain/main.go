@@ -170,6 +170,15 @@ func featurize(cfg config, ex []example) dataset {
 // the rows are shuffled with cfg.seed and dealt into cfg.folds folds, and
 // each fold is scored by a model fitted on the others.
 func crossValidate(cfg config, tr dataset) []float64 {
+	return crossValidateWith(cfg, tr, func(use []int) func(i int) float64 {
+		w, b := fit(cfg, tr, use)
+		return func(i int) float64 { return tr.x.dot(i, w, b) }
+	})
+}
+
+// crossValidateWith is crossValidate for any learner: fitOn trains on the
+// rows it is given and returns the raw scorer of a row.
+func crossValidateWith(cfg config, tr dataset, fitOn func(use []int) func(i int) float64) []float64 {
 	order := make([]int, tr.x.rows())
 	for i := range order {
 		order[i] = i
@@ -187,9 +196,9 @@ func crossValidate(cfg config, tr dataset) []float64 {
 			}
 		}
 		slices.Sort(use)
-		w, b := fit(cfg, tr, use)
+		score := fitOn(use)
 		for _, i := range held {
-			oof[i] = tr.x.dot(i, w, b)
+			oof[i] = score(i)
 		}
 	}
 	return oof

@@ -14,6 +14,7 @@ import (
 type variant struct {
 	name string
 	cfg  config
+	mlp  *mlpConfig // a network instead of the logistic regression, and their average
 }
 
 // variants returns the settings -sweep compares, each a change of
@@ -22,7 +23,10 @@ func variants() []variant {
 	with := func(name string, change func(c *config)) variant {
 		c := defaultConfig
 		change(&c)
-		return variant{name, c}
+		return variant{name: name, cfg: c}
+	}
+	withMLP := func(name string, m mlpConfig) variant {
+		return variant{name: name, cfg: defaultConfig, mlp: &m}
 	}
 	return []variant{
 		with("default", func(c *config) {}),
@@ -36,6 +40,20 @@ func variants() []variant {
 		with("char-1.5", func(c *config) { c.set.Family[spot.FamilyChar] = 1.5 }),
 		with("word-1.5", func(c *config) { c.set.Family[spot.FamilyWord] = 1.5 }),
 		with("news-0", func(c *config) { c.newsWeight = 0 }),
+		with("nb0.5-l1e-5", func(c *config) { c.nb = 0.5; c.lambda = 1e-5 }),
+		with("nb0.5-b20", func(c *config) { c.nb = 0.5; c.set.HashBits = 20 }),
+		with("nb0.5-b20-tri", func(c *config) { c.nb = 0.5; c.set.HashBits = 20; c.set.Family[spot.FamilyTrigram] = 0.5 }),
+		with("nb0.5-b20-tri-l1e-5", func(c *config) {
+			c.nb = 0.5
+			c.set.HashBits = 20
+			c.set.Family[spot.FamilyTrigram] = 0.5
+			c.lambda = 1e-5
+		}),
+		withMLP("mlp-32", mlpConfig{hidden: 32, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
+		withMLP("mlp-16", mlpConfig{hidden: 16, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
+		withMLP("mlp-32-e20", mlpConfig{hidden: 32, epochs: 20, lr: 0.05, l2: 1e-4, seed: 7}),
+		withMLP("mlp-32-lr.02", mlpConfig{hidden: 32, epochs: 10, lr: 0.02, l2: 1e-4, seed: 7}),
+		withMLP("mlp-32-lr.1", mlpConfig{hidden: 32, epochs: 10, lr: 0.1, l2: 1e-4, seed: 7}),
 	}
 }
 
@@ -53,17 +71,45 @@ func runSweep(w io.Writer, debates, news, dev []example, only string) error {
 		dv := featurize(cfg, dev)
 		nd := len(debates)
 		oof := crossValidate(cfg, tr)[:nd]
-		f, p, r := bestF1(oof, tr.y[:nd])
 		wv, b := fit(cfg, tr, nil)
 		z := make([]float64, dv.x.rows())
 		for i := range z {
 			z[i] = dv.x.dot(i, wv, b)
 		}
-		df, _, _ := bestF1(z, dv.y)
-		fmt.Fprintf(w, "%-16s CV F1 %.3f (P %.3f R %.3f) AP %.3f | dev F1 %.3f AP %.3f | %v\n",
-			v.name, f, p, r, averagePrecision(oof, tr.y[:nd]), df, averagePrecision(z, dv.y), time.Since(start).Round(time.Second))
+		if v.mlp == nil {
+			printCV(w, v.name, oof, tr.y[:nd], z, dv.y, start)
+			continue
+		}
+		mc := *v.mlp
+		moof := crossValidateWith(cfg, tr, func(use []int) func(i int) float64 {
+			n := trainMLP(mc, tr.x, tr.y, tr.sw, use)
+			h := make([]float32, mc.hidden)
+			return func(i int) float64 { return n.raw(tr.x, i, h) }
+		})[:nd]
+		n := trainMLP(mc, tr.x, tr.y, tr.sw, nil)
+		h := make([]float32, mc.hidden)
+		mz := make([]float64, dv.x.rows())
+		for i := range mz {
+			mz[i] = n.raw(dv.x, i, h)
+		}
+		printCV(w, v.name, moof, tr.y[:nd], mz, dv.y, start)
+		avg := func(a, b []float64) []float64 {
+			c := make([]float64, len(a))
+			for i := range a {
+				c[i] = (a[i] + b[i]) / 2
+			}
+			return c
+		}
+		printCV(w, v.name+"+lr", avg(oof, moof), tr.y[:nd], avg(z, mz), dv.y, start)
 	}
 	return nil
+}
+
+func printCV(w io.Writer, name string, oof []float64, y []bool, dev []float64, devY []bool, start time.Time) {
+	f, p, r := bestF1(oof, y)
+	df, _, _ := bestF1(dev, devY)
+	fmt.Fprintf(w, "%-16s CV F1 %.3f (P %.3f R %.3f) AP %.3f | dev F1 %.3f AP %.3f | %v\n",
+		name, f, p, r, averagePrecision(oof, y), df, averagePrecision(dev, devY), time.Since(start).Round(time.Second))
 }
 
 // bestF1 returns the highest F1 over every cut-off of the scores, with its
