@@ -18,10 +18,10 @@ import (
 type Model struct {
 	FeatureSet FeatureSet
 	Weights    []float32 // FeatureSet.Dim() weights
-	Bias      float64
-	CalA      float64 // Platt scaling of the raw score
-	CalB      float64
-	Threshold float64
+	Bias       float64
+	CalA       float64 // Platt scaling of the raw score
+	CalB       float64
+	Threshold  float64
 }
 
 // modelMagic opens every model file; the digit is the format version.
