@@ -3,17 +3,21 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/spot"
 )
 
 // variant is one setting compared by -sweep.
 type variant struct {
-	name string
-	cfg  config
+	name   string
+	cfg    config
+	claims float64 // weight of the fact-checked claims of the 2B collection as extra Yes sentences
 	mlp  *mlpConfig // a network instead of the logistic regression, and their average
 }
 
@@ -49,6 +53,8 @@ func variants() []variant {
 			c.set.Family[spot.FamilyTrigram] = 0.5
 			c.lambda = 1e-5
 		}),
+		{name: "claims-0.3", cfg: defaultConfig, claims: 0.3},
+		{name: "claims-1", cfg: defaultConfig, claims: 1},
 		withMLP("mlp-32", mlpConfig{hidden: 32, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-16", mlpConfig{hidden: 16, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-32-e20", mlpConfig{hidden: 32, epochs: 20, lr: 0.05, l2: 1e-4, seed: 7}),
@@ -67,7 +73,15 @@ func runSweep(w io.Writer, debates, news, dev []example, only string) error {
 		}
 		start := time.Now()
 		cfg := v.cfg
-		tr := featurize(cfg, append(slices.Clip(debates), news...))
+		extra := news
+		if v.claims > 0 {
+			cl, err := readClaims(v.claims / cfg.newsWeight)
+			if err != nil {
+				return err
+			}
+			extra = append(slices.Clip(news), cl...)
+		}
+		tr := featurize(cfg, append(slices.Clip(debates), extra...))
 		dv := featurize(cfg, dev)
 		nd := len(debates)
 		oof := crossValidate(cfg, tr)[:nd]
@@ -143,4 +157,32 @@ func bestF1(score []float64, y []bool) (f1, precision, recall float64) {
 		}
 	}
 	return f1, precision, recall
+}
+
+// readClaims reads the fact-checked claims of the CheckThat! 2022 2B
+// collection as Yes examples of the given weight, with "Says" and
+// quotation marks taken off.
+func readClaims(weight float64) ([]example, error) {
+	cwd, _ := os.Getwd()
+	dir, err := labelled.FindUp(cwd, "shared/data/matching")
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "shared/data/matching/ct22_2b_vclaims.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	var out []example
+	for i, line := range strings.Split(string(b), "\n") {
+		cols := strings.Split(line, "\t")
+		if i == 0 || len(cols) < 2 {
+			continue
+		}
+		t := strings.NewReplacer("\"\"", "", "\"", "", "“", "", "”", "").Replace(cols[1])
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "Says "))
+		if t != "" {
+			out = append(out, example{text: t, yes: true, weight: weight})
+		}
+	}
+	return out, nil
 }
