@@ -45,6 +45,9 @@ func variants() []variant {
 		with("word-1.5", func(c *config) { c.set.Family[spot.FamilyWord] = 1.5 }),
 		with("news-0", func(c *config) { c.newsWeight = 0 }),
 		with("nb0.5-l1e-5", func(c *config) { c.nb = 0.5; c.lambda = 1e-5 }),
+		with("nb0.5-tri", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyTrigram] = 0.5 }),
+		with("nb0.5-char-1.5", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyChar] = 1.5 }),
+		with("nb0.5-bigram-1", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyBigram] = 1 }),
 		with("nb0.5-b20", func(c *config) { c.nb = 0.5; c.set.HashBits = 20 }),
 		with("nb0.5-b20-tri", func(c *config) { c.nb = 0.5; c.set.HashBits = 20; c.set.Family[spot.FamilyTrigram] = 0.5 }),
 		with("nb0.5-b20-tri-l1e-5", func(c *config) {
@@ -56,6 +59,8 @@ func variants() []variant {
 		{name: "claims-0.3", cfg: defaultConfig, claims: 0.3},
 		{name: "claims-1", cfg: defaultConfig, claims: 1},
 		withMLP("mlp-32", mlpConfig{hidden: 32, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
+		withMLP("mlp-32-e4", mlpConfig{hidden: 32, epochs: 4, lr: 0.05, l2: 1e-4, seed: 7}),
+		withMLP("mlp-16-e3-lr.2", mlpConfig{hidden: 16, epochs: 3, lr: 0.2, l2: 1e-4, seed: 7}),
 		withMLP("mlp-16", mlpConfig{hidden: 16, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-32-e20", mlpConfig{hidden: 32, epochs: 20, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-32-lr.02", mlpConfig{hidden: 32, epochs: 10, lr: 0.02, l2: 1e-4, seed: 7}),
@@ -67,6 +72,8 @@ func variants() []variant {
 // of the variants named in only (all when empty); it writes no model.
 func runSweep(w io.Writer, debates, news, dev []example, only string) error {
 	names := strings.Split(only, ",")
+	type lrRun struct{ oof, dev []float64 }
+	lrDone := map[string]lrRun{} // logistic regressions by the variant's config, for the networks
 	for _, v := range variants() {
 		if only != "" && !slices.Contains(names, v.name) {
 			continue
@@ -84,12 +91,18 @@ func runSweep(w io.Writer, debates, news, dev []example, only string) error {
 		tr := featurize(cfg, append(slices.Clip(debates), extra...))
 		dv := featurize(cfg, dev)
 		nd := len(debates)
-		oof := crossValidate(cfg, tr)[:nd]
-		wv, b := fit(cfg, tr, nil)
-		z := make([]float64, dv.x.rows())
-		for i := range z {
-			z[i] = dv.x.dot(i, wv, b)
+		key := fmt.Sprintf("%+v %v", cfg, v.claims)
+		run, ok := lrDone[key]
+		if !ok {
+			run.oof = crossValidate(cfg, tr)[:nd]
+			wv, b := fit(cfg, tr, nil)
+			run.dev = make([]float64, dv.x.rows())
+			for i := range run.dev {
+				run.dev[i] = dv.x.dot(i, wv, b)
+			}
+			lrDone[key] = run
 		}
+		oof, z := run.oof, run.dev
 		if v.mlp == nil {
 			printCV(w, v.name, oof, tr.y[:nd], z, dv.y, start)
 			continue
