@@ -17,8 +17,8 @@ import (
 type variant struct {
 	name   string
 	cfg    config
-	claims float64 // weight of the fact-checked claims of the 2B collection as extra Yes sentences
-	mlp  *mlpConfig // a network instead of the logistic regression, and their average
+	claims float64    // weight of the fact-checked claims of the 2B collection as extra Yes sentences
+	mlp    *mlpConfig // a network instead of the logistic regression, and their average
 }
 
 // variants returns the settings -sweep compares, each a change of
