@@ -113,23 +113,24 @@ func featuresOf(c *cues, set FeatureSet) []Feature {
 	add := func(f int, h uint32) {
 		fam[f] = append(fam[f], uint32(NumCues)+h&mask)
 	}
-	on := func(f int) bool { return set.Family[f] != 0 }
+	word, bigram, trigram, char := set.Family[FamilyWord] != 0, set.Family[FamilyBigram] != 0,
+		set.Family[FamilyTrigram] != 0, set.Family[FamilyChar] != 0
 	prev2, prev := "", "<s>"
 	var buf []byte
 	var runes []rune
 	for _, t := range c.toks {
 		w := wordForm(t)
-		if on(FamilyWord) {
+		if word {
 			add(FamilyWord, hashString(FamilyWord, w))
 		}
-		if on(FamilyBigram) {
+		if bigram {
 			add(FamilyBigram, hashPair(prev, w))
 		}
-		if on(FamilyTrigram) && prev2 != "" {
+		if trigram && prev2 != "" {
 			add(FamilyTrigram, hashTriple(prev2, prev, w))
 		}
 		prev2, prev = prev, w
-		if !on(FamilyChar) {
+		if !char {
 			continue
 		}
 		// Character n-grams of the word padded with spaces, digits folded.
@@ -143,10 +144,10 @@ func featuresOf(c *cues, set FeatureSet) []Feature {
 			}
 		}
 	}
-	if on(FamilyBigram) {
+	if bigram {
 		add(FamilyBigram, hashPair(prev, "</s>"))
 	}
-	if on(FamilyTrigram) && prev2 != "" {
+	if trigram && prev2 != "" {
 		add(FamilyTrigram, hashTriple(prev2, prev, "</s>"))
 	}
 	for f, hs := range fam {
