@@ -171,6 +171,7 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 	}
 
 	printCheckworthy(w, checkworthyDir(cwd))
+	printRecordedCV(w, root)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Claim spotter on our own labelled news (threshold %.2f). shared and own-train are in the\n", spot.DefaultThreshold())
 	fmt.Fprintln(w, "model's training data; own-test was never trained or tuned on; blind was read after its")

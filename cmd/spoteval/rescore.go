@@ -226,9 +226,8 @@ func crossValidateRescore(qs []rescoreQuery, cfg rescoreConfig) []float64 {
 	return ap
 }
 
-// trainRescore prints the re-scorer's cross-validated MAP@5 on the dev
-// sets beside the BM25 stage's, and the weights fitted on all queries.
-func trainRescore(w io.Writer, dir string, cfg rescoreConfig) ([]float64, error) {
+// rescoreQueries loads the dev sets and runs the BM25 stage over them.
+func rescoreQueries(dir string, cfg rescoreConfig) ([]rescoreQuery, error) {
 	var sets []*matchData
 	for _, s := range matchSets {
 		d, err := loadMatchSet(dir, s)
@@ -237,8 +236,12 @@ func trainRescore(w io.Writer, dir string, cfg rescoreConfig) ([]float64, error)
 		}
 		sets = append(sets, d)
 	}
-	qs := rescoreData(sets, match.DefaultParams(), cfg.candidates)
-	cv := crossValidateRescore(qs, cfg)
+	return rescoreData(sets, match.DefaultParams(), cfg.candidates), nil
+}
+
+// printRescoreCV prints, per dev set, MAP@5 of the BM25 stage and the
+// re-scorer's out-of-fold MAP@5 (cv, by query).
+func printRescoreCV(w io.Writer, qs []rescoreQuery, cv []float64, cfg rescoreConfig) {
 	for si, s := range matchSets {
 		var bm, re, n float64
 		for i, q := range qs {
@@ -251,6 +254,17 @@ func trainRescore(w io.Writer, dir string, cfg rescoreConfig) ([]float64, error)
 		fmt.Fprintf(w, "  %-11s BM25 MAP@5 %.4f; re-scored, %d-fold cross-validated over the queries: %.4f (%+.4f)\n",
 			s.name, bm/n, cfg.folds, re/n, (re-bm)/n)
 	}
+}
+
+// trainRescore prints the re-scorer's cross-validated MAP@5 on the dev
+// sets beside the BM25 stage's, and the weights fitted on all queries.
+func trainRescore(w io.Writer, dir string, cfg rescoreConfig) ([]float64, error) {
+	qs, err := rescoreQueries(dir, cfg)
+	if err != nil {
+		return nil, err
+	}
+	cv := crossValidateRescore(qs, cfg)
+	printRescoreCV(w, qs, cv, cfg)
 	printLevels(w, qs)
 	wts := fitRescore(qs, cfg.lambda)
 	var b strings.Builder

@@ -18,8 +18,9 @@ type Feature struct {
 // The feature vector of a sentence has two parts. The first NumCues
 // entries are the linguistic cues (numbers, attribution, opinion words…),
 // each with a name an editor can read; they are what Score's reasons are
-// made of. The rest is a hashed bag of word unigrams and bigrams and of
-// character n-grams of 3 to 5 letters, each family scaled to unit length,
+// made of. The rest is a hashed bag of word unigrams, bigrams and (when
+// the model's FeatureSet turns them on) trigrams and of character n-grams
+// of 3 to 5 letters, each family scaled to unit length,
 // which lets the model learn the wording of checkable claims from the
 // labelled sentences without a vocabulary list.
 const (
