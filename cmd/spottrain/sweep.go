@@ -22,7 +22,8 @@ type variant struct {
 }
 
 // variants returns the settings -sweep compares, each a change of
-// defaultConfig.
+// defaultConfig; a network variant is printed alone and averaged with the
+// regression in logit space ("+lr").
 func variants() []variant {
 	with := func(name string, change func(c *config)) variant {
 		c := defaultConfig
@@ -34,37 +35,21 @@ func variants() []variant {
 	}
 	return []variant{
 		with("default", func(c *config) {}),
+		with("no-nb", func(c *config) { c.nb = 0 }), // the model before naive-Bayes scaling
+		with("nb-1", func(c *config) { c.nb = 1 }),
 		with("lambda-1e-5", func(c *config) { c.lambda = 1e-5 }),
 		with("lambda-1e-4", func(c *config) { c.lambda = 1e-4 }),
 		with("pos-2", func(c *config) { c.posWeight = 2 }),
 		with("trigram-0.5", func(c *config) { c.set.Family[spot.FamilyTrigram] = 0.5 }),
-		with("bits-20", func(c *config) { c.set.HashBits = 20 }),
-		with("nb-1", func(c *config) { c.nb = 1 }),
-		with("nb-0.5", func(c *config) { c.nb = 0.5 }),
+		with("bigram-1", func(c *config) { c.set.Family[spot.FamilyBigram] = 1 }),
 		with("char-1.5", func(c *config) { c.set.Family[spot.FamilyChar] = 1.5 }),
-		with("word-1.5", func(c *config) { c.set.Family[spot.FamilyWord] = 1.5 }),
+		with("bits-20", func(c *config) { c.set.HashBits = 20 }),
 		with("news-0", func(c *config) { c.newsWeight = 0 }),
-		with("nb0.5-l1e-5", func(c *config) { c.nb = 0.5; c.lambda = 1e-5 }),
-		with("nb0.5-tri", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyTrigram] = 0.5 }),
-		with("nb0.5-char-1.5", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyChar] = 1.5 }),
-		with("nb0.5-bigram-1", func(c *config) { c.nb = 0.5; c.set.Family[spot.FamilyBigram] = 1 }),
-		with("nb0.5-b20", func(c *config) { c.nb = 0.5; c.set.HashBits = 20 }),
-		with("nb0.5-b20-tri", func(c *config) { c.nb = 0.5; c.set.HashBits = 20; c.set.Family[spot.FamilyTrigram] = 0.5 }),
-		with("nb0.5-b20-tri-l1e-5", func(c *config) {
-			c.nb = 0.5
-			c.set.HashBits = 20
-			c.set.Family[spot.FamilyTrigram] = 0.5
-			c.lambda = 1e-5
-		}),
 		{name: "claims-0.3", cfg: defaultConfig, claims: 0.3},
 		{name: "claims-1", cfg: defaultConfig, claims: 1},
 		withMLP("mlp-32", mlpConfig{hidden: 32, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-32-e4", mlpConfig{hidden: 32, epochs: 4, lr: 0.05, l2: 1e-4, seed: 7}),
 		withMLP("mlp-16-e3-lr.2", mlpConfig{hidden: 16, epochs: 3, lr: 0.2, l2: 1e-4, seed: 7}),
-		withMLP("mlp-16", mlpConfig{hidden: 16, epochs: 10, lr: 0.05, l2: 1e-4, seed: 7}),
-		withMLP("mlp-32-e20", mlpConfig{hidden: 32, epochs: 20, lr: 0.05, l2: 1e-4, seed: 7}),
-		withMLP("mlp-32-lr.02", mlpConfig{hidden: 32, epochs: 10, lr: 0.02, l2: 1e-4, seed: 7}),
-		withMLP("mlp-32-lr.1", mlpConfig{hidden: 32, epochs: 10, lr: 0.1, l2: 1e-4, seed: 7}),
 	}
 }
 
