@@ -75,7 +75,16 @@ func main() {
 	verbose := flag.String("v", "", "print the disagreements of the named corpus")
 	matchOnly := flag.Bool("match", false, "print only the matcher's figures")
 	tune := flag.Bool("match-tune", false, "search the matcher's constants on the public dev sets")
+	train := flag.Bool("match-train", false, "fit the matcher's re-scorer on the public dev sets and print its cross-validated figures")
 	flag.Parse()
+	if *train {
+		cwd, _ := os.Getwd()
+		if _, err := trainRescore(os.Stdout, matchDir(cwd), defaultRescore); err != nil {
+			fmt.Fprintln(os.Stderr, "eval:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	if *tune {
 		cwd, _ := os.Getwd()
 		if err := tuneMatch(os.Stdout, matchDir(cwd)); err != nil {
@@ -162,6 +171,7 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 	}
 
 	printCheckworthy(w, checkworthyDir(cwd))
+	printRecordedCV(w, root)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Claim spotter on our own labelled news (threshold %.2f). shared and own-train are in the\n", spot.DefaultThreshold())
 	fmt.Fprintln(w, "model's training data; own-test was never trained or tuned on; blind was read after its")

@@ -146,6 +146,7 @@ func measureMatch(d *matchData, p match.Params) matchFigures {
 // printMatch prints MAP@5 on the public dev sets beside the lab's BM25
 // baseline, or says why it cannot.
 func printMatch(w io.Writer, dir string) {
+	defer printMatchCV(w, dir)
 	fmt.Fprintln(w, "\"Already checked?\" matcher on the public CheckThat! 2022 dev sets (tuned on them: development figures)")
 	if dir == "" {
 		fmt.Fprintln(w, "  skipped: shared/data/matching not found beside the repository")
@@ -227,7 +228,6 @@ func tuneMatch(w io.Writer, dir string) error {
 		{"numbers", func(p *match.Params) *float64 { return &p.NumberBoost }, []float64{1, 1.5, 2, 3}},
 		{"names", func(p *match.Params) *float64 { return &p.NameBoost }, []float64{1, 1.3, 1.6, 2}},
 		{"pairs", func(p *match.Params) *float64 { return &p.PairWeight }, []float64{0, 0.25, 0.5}},
-		{"coverage", func(p *match.Params) *float64 { return &p.Coverage }, []float64{0, 0.25, 0.5, 1, 2}},
 	}
 	for round := 0; round < 2; round++ {
 		for _, k := range knobs {
@@ -243,4 +243,18 @@ func tuneMatch(w io.Writer, dir string) error {
 	}
 	fmt.Fprintf(w, "best: %+v\n", p)
 	return nil
+}
+
+// printMatchCV prints the honest matcher figures: the re-scorer refitted
+// and measured by 5-fold cross-validation over the dev queries.
+func printMatchCV(w io.Writer, dir string) {
+	if dir == "" {
+		return
+	}
+	qs, err := rescoreQueries(dir, defaultRescore)
+	if err != nil {
+		return
+	}
+	fmt.Fprintln(w, "  The re-scorer's weights were fitted on these queries; out of fold (cmd/spoteval -match-train):")
+	printRescoreCV(w, qs, crossValidateRescore(qs, defaultRescore), defaultRescore)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 
 	"claimdesk/internal/spot"
 )
@@ -34,6 +35,97 @@ func (m *matrix) dot(i int, w []float64, bias float64) float64 {
 		z += w[m.idx[k]] * float64(m.val[k])
 	}
 	return z
+}
+
+// fit trains the model of cfg on the rows of tr listed in use (all when
+// nil) and returns its weights over tr's columns and its bias.
+func fit(cfg config, tr dataset, use []int) (w []float64, bias float64) {
+	sw := tr.sw
+	if cfg.posWeight > 0 && cfg.posWeight != 1 {
+		sw = slices.Clone(sw)
+		for i, y := range tr.y {
+			if y {
+				sw[i] *= cfg.posWeight
+			}
+		}
+	}
+	x := tr.x
+	var scale []float64
+	if cfg.nb > 0 {
+		scale = nbScale(x, tr.y, sw, use, cfg.nb)
+		x = x.scaled(scale)
+	}
+	w, bias = logreg(x, tr.y, sw, use, cfg.lambda, cfg.maxIter)
+	for j, s := range scale {
+		w[j] *= s
+	}
+	return w, bias
+}
+
+// nbScale returns a scale per column for naive-Bayes feature scaling
+// (Wang and Manning's NB-SVM): a hashed column's scale is the absolute
+// log-ratio of its weighted mass among Yes and among No rows of use,
+// divided by the mean over the columns that occur and raised to gamma; a
+// column that never occurs gets 1, and so does every cue. Scaling a column
+// by s and its weight back by s lets the L2 penalty favour the columns
+// that tell the classes apart.
+func nbScale(x *matrix, y []bool, sw []float64, use []int, gamma float64) []float64 {
+	const alpha = 0.25
+	pos := make([]float64, x.dim)
+	neg := make([]float64, x.dim)
+	seen := make([]bool, x.dim)
+	if use == nil {
+		use = make([]int, x.rows())
+		for i := range use {
+			use[i] = i
+		}
+	}
+	for _, i := range use {
+		acc := neg
+		if y[i] {
+			acc = pos
+		}
+		for k := x.offs[i]; k < x.offs[i+1]; k++ {
+			acc[x.idx[k]] += sw[i] * math.Abs(float64(x.val[k]))
+			seen[x.idx[k]] = true
+		}
+	}
+	var P, Q float64
+	for j := spot.NumCues; j < x.dim; j++ {
+		pos[j] += alpha
+		neg[j] += alpha
+		P += pos[j]
+		Q += neg[j]
+	}
+	scale := make([]float64, x.dim)
+	sum, n := 0.0, 0
+	for j := spot.NumCues; j < x.dim; j++ {
+		if seen[j] {
+			scale[j] = math.Abs(math.Log(pos[j] / P * Q / neg[j]))
+			sum += scale[j]
+			n++
+		}
+	}
+	mean := sum / math.Max(1, float64(n))
+	for j := range scale {
+		switch {
+		case j < spot.NumCues || !seen[j]:
+			scale[j] = 1
+		default:
+			scale[j] = math.Pow(scale[j]/mean, gamma)
+		}
+	}
+	return scale
+}
+
+// scaled returns a copy of m with column j multiplied by s[j].
+func (m *matrix) scaled(s []float64) *matrix {
+	c := *m
+	c.val = make([]float32, len(m.val))
+	for k, v := range m.val {
+		c.val[k] = float32(float64(v) * s[m.idx[k]])
+	}
+	return &c
 }
 
 // logreg fits an L2-regularized logistic regression on the rows of x

@@ -58,7 +58,7 @@ func TestCommittedModelDevFigures(t *testing.T) {
 	// trainer and by Score must agree.
 	for _, e := range dev[:20] {
 		s, _ := spot.Score(e.text)
-		p := m.Prob(m.Raw(spot.Features(e.text, m.HashBits)))
+		p := m.Prob(m.Raw(spot.Features(e.text, m.FeatureSet)))
 		if s != p {
 			t.Fatalf("Score(%q) = %v, model on Features = %v", e.text, s, p)
 		}
@@ -104,7 +104,7 @@ func TestTrainReproducesModel(t *testing.T) {
 
 func TestMissingDataIsSaid(t *testing.T) {
 	var out bytes.Buffer
-	err := run(&out, filepath.Join(t.TempDir(), "nowhere"), "", false)
+	err := run(&out, filepath.Join(t.TempDir(), "nowhere"), "", "")
 	if _, ok := err.(missingData); !ok || !strings.Contains(err.Error(), "training data") {
 		t.Errorf("run with missing data = %v, want a missingData error that names the training data", err)
 	}

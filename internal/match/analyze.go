@@ -52,6 +52,7 @@ func analyze(text string, out []term, pairs bool) []term {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			j := i
 			digits := false
+			hyphen := -1
 			for j < len(text) {
 				r2, n2 := utf8.DecodeRuneInString(text[j:])
 				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
@@ -59,7 +60,15 @@ func analyze(text string, out []term, pairs bool) []term {
 					j += n2
 					continue
 				}
-				// Keep 1,000 and 3.5 and U.S and don't together.
+				// Keep 1,000 and 3.5 and U.S and don't together, and
+				// MS-13 and F-35 (which become ms13 and f35).
+				if r2 == '-' && !digits && j+n2 < len(text) {
+					if r3, _ := utf8.DecodeRuneInString(text[j+n2:]); unicode.IsDigit(r3) {
+						hyphen = j
+						j += n2
+						continue
+					}
+				}
 				if (r2 == ',' || r2 == '.' || r2 == '\'' || r2 == '’') && j+n2 < len(text) {
 					r3, _ := utf8.DecodeRuneInString(text[j+n2:])
 					if (r2 == '\'' || r2 == '’') && unicode.IsLetter(r3) ||
@@ -72,6 +81,9 @@ func analyze(text string, out []term, pairs bool) []term {
 				break
 			}
 			raw := text[i:j]
+			if hyphen >= 0 {
+				raw = text[i:hyphen] + text[hyphen+1:j]
+			}
 			t, ok := normalize(raw, sentenceStart)
 			sentenceStart = false
 			i = j

@@ -247,6 +247,22 @@ func BenchmarkArticleAgainst100k(b *testing.B) {
 	}
 }
 
+// BenchmarkArticleAgainst100kBM25 is the same without the re-scorer: the
+// price of re-scoring is the difference.
+func BenchmarkArticleAgainst100kBM25(b *testing.B) {
+	docs, queries := synthetic(100000)
+	p := DefaultParams()
+	p.Rescore = nil
+	x := NewIndexParams(p)
+	x.AddAll(docs)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, q := range queries {
+			x.Search(q, 5)
+		}
+	}
+}
+
 func BenchmarkBuild100k(b *testing.B) {
 	docs, _ := synthetic(100000)
 	for b.Loop() {

@@ -19,6 +19,8 @@ type scratch struct {
 	jobs    []job
 	qs      []queryTerm
 	terms   []term
+	termGen []uint32 // by term id: the generation that marked it
+	tgen    uint32
 }
 
 // job is one query term in one field, to be added to the scores.
@@ -32,8 +34,10 @@ type job struct {
 
 // queryTerm is a distinct term of the query with its weight.
 type queryTerm struct {
-	id int32
-	w  float64
+	id   int32
+	w    float64
+	kind termKind
+	idf  float64 // the highest over the fields
 }
 
 // Search returns up to k claims that may check the same thing as text,
@@ -42,16 +46,35 @@ type queryTerm struct {
 // result may be shorter than k or empty (never nil). Ties are broken by
 // the order in which claims were added. It is safe for concurrent use.
 func (x *Index) Search(text string, k int) []Result {
-	return x.search(text, k, false)
+	return x.search(text, k, false, nil)
 }
 
 // Rank is Search without the lower threshold: the k best claims whatever
 // their score, for measuring the ranking (claimdesk match).
 func (x *Index) Rank(text string, k int) []Result {
-	return x.search(text, k, true)
+	return x.search(text, k, true, nil)
 }
 
-func (x *Index) search(text string, k int, all bool) []Result {
+// Candidate is a claim found by the first, BM25, stage of a search, with
+// the features the re-scorer reads (see the Feature constants).
+type Candidate struct {
+	ID       int64
+	Features [NumFeatures]float64
+}
+
+// Candidates returns the k best claims of the BM25 stage for text, best
+// first, with their features: what the re-scorer is trained on (cmd/spoteval
+// -match-train). It returns an empty slice when no claim shares a term.
+func (x *Index) Candidates(text string, k int) []Candidate {
+	var cs []Candidate
+	x.search(text, k, true, &cs)
+	if cs == nil {
+		cs = []Candidate{}
+	}
+	return cs
+}
+
+func (x *Index) search(text string, k int, all bool, cands *[]Candidate) []Result {
 	out := []Result{}
 	if k <= 0 {
 		return out
@@ -73,7 +96,9 @@ func (x *Index) search(text string, k int, all bool) []Result {
 	// one shared common word does not make a match.
 	upper := 0.0
 	maxIDF := math.Log(1 + (n+0.5)/0.5)
+	var qf queryFacts
 	for _, t := range sc.terms {
+		qf.count(t)
 		w := 1.0
 		switch t.kind {
 		case kindNumber:
@@ -88,13 +113,16 @@ func (x *Index) search(text string, k int, all bool) []Result {
 			upper += p.FieldWeight[fieldStatement] * w * maxIDF * (p.K1 + 1)
 		}
 		if !ok {
+			if t.kind != kindPair {
+				qf.missing += maxIDF
+			}
 			continue
 		}
 		if i := slices.IndexFunc(qs, func(q queryTerm) bool { return q.id == id }); i >= 0 {
 			qs[i].w = math.Max(qs[i].w, w) + 0.25*w // a repeated term counts a little more
 			continue
 		}
-		qs = append(qs, queryTerm{id, w})
+		qs = append(qs, queryTerm{id: id, w: w, kind: t.kind})
 	}
 	if len(qs) == 0 || x.nLive == 0 {
 		return out
@@ -120,12 +148,13 @@ func (x *Index) search(text string, k int, all bool) []Result {
 			continue
 		}
 		avg := float64(fl.total) / n
-		for _, q := range qs {
+		for qi, q := range qs {
 			df := float64(fl.df[q.id])
 			if df == 0 {
 				continue
 			}
 			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+			qs[qi].idf = max(qs[qi].idf, idf)
 			wq := fw * q.w * idf
 			if f == fieldStatement {
 				upper += wq * (p.K1 + 1)
@@ -143,7 +172,7 @@ func (x *Index) search(text string, k int, all bool) []Result {
 		remaining += j.ub
 	}
 	kk := k
-	if p.Coverage > 0 {
+	if p.Rescore != nil && cands == nil {
 		kk = max(k, p.Rerank)
 	}
 	// sat1[f][dl] is the BM25 saturation of a term met once in a field of
@@ -290,22 +319,25 @@ func (x *Index) search(text string, k int, all bool) []Result {
 			best = best[:kk]
 		}
 	}
-	// Re-score them: the BM25 share of the query, plus the share of the
-	// claim's own statement (or title) that the query holds. A long
-	// spoken sentence holds many words that no claim has; a claim whose
-	// every word is in it is likely the one.
-	ids := make([]int32, len(qs))
-	for i, q := range qs {
-		ids[i] = q.id
-	}
-	slices.Sort(ids)
 	res := make([]Result, 0, len(best))
-	for _, s := range best {
-		norm := math.Min(1, float64(score[s])/upper)
-		if p.Coverage > 0 {
-			norm = (norm + p.Coverage*x.coverage(s, ids, n)) / (1 + p.Coverage)
+	if cands != nil || p.Rescore != nil {
+		var f [NumFeatures]float64
+		for rank, s := range best {
+			x.features(sc, jobs, qs, &qf, s, rank, upper, &f)
+			if cands != nil {
+				*cands = append(*cands, Candidate{ID: x.ids[s], Features: f})
+				continue
+			}
+			z := p.Rescore[NumFeatures]
+			for i, v := range f {
+				z += p.Rescore[i] * v
+			}
+			res = append(res, Result{ID: x.ids[s], Score: 1 / (1 + math.Exp(-z))})
 		}
-		res = append(res, Result{ID: x.ids[s], Score: norm})
+	} else {
+		for _, s := range best {
+			res = append(res, Result{ID: x.ids[s], Score: math.Min(1, float64(score[s])/upper)})
+		}
 	}
 	slices.SortStableFunc(res, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
 	for _, r := range res[:min(k, len(res))] {
@@ -340,31 +372,4 @@ func (x *Index) level(norm float64) Level {
 		return Maybe
 	}
 	return None
-}
-
-// coverage returns the larger, over the statement and the title, of the
-// idf-weighted share of the field's single-word terms that are among the
-// query's term ids (sorted). x.mu is held.
-func (x *Index) coverage(slot int32, query []int32, n float64) float64 {
-	var have, all [numFields]float64
-	for _, u := range x.used[slot] {
-		f := u >> 30
-		if f != fieldStatement && f != fieldTitle {
-			continue
-		}
-		id := int32(u & (1<<30 - 1))
-		df := float64(x.fields[f].df[id])
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		all[f] += idf
-		if _, ok := slices.BinarySearch(query, id); ok {
-			have[f] += idf
-		}
-	}
-	c := 0.0
-	for _, f := range []int{fieldStatement, fieldTitle} {
-		if all[f] > 0 {
-			c = math.Max(c, have[f]/all[f])
-		}
-	}
-	return c
 }

@@ -12,9 +12,14 @@
 // split.
 //
 // The score is a calibrated probability from a logistic regression over
-// named linguistic cues and hashed word and character n-grams (Features),
-// trained by cmd/spottrain on the public CheckThat! 2024 check-worthiness
-// sentences and our own training news labels; `make train` rebuilds
-// model/checkworthy.bin and prints its figures, and `make eval`
+// named linguistic cues and hashed word n-grams and character 3- to
+// 5-grams (Features; the model file says which families and how many
+// buckets), trained by cmd/spottrain on the public CheckThat! 2024
+// check-worthiness sentences and our own training news labels, with
+// naive-Bayes scaling of the hashed columns during training (folded back
+// into the weights) and Platt scaling fitted on cross-validated scores.
+// `make train` rebuilds model/checkworthy.bin and prints its figures: the
+// 5-fold cross-validated figures on the train set, the honest guide, and
+// the dev set's, on which the threshold was chosen. `make eval`
 // (cmd/spoteval) measures the spotter on public and own data.
 package spot

@@ -18,8 +18,9 @@ type Feature struct {
 // The feature vector of a sentence has two parts. The first NumCues
 // entries are the linguistic cues (numbers, attribution, opinion words…),
 // each with a name an editor can read; they are what Score's reasons are
-// made of. The rest is a hashed bag of word unigrams and bigrams and of
-// character n-grams of 3 to 5 letters, each family scaled to unit length,
+// made of. The rest is a hashed bag of word unigrams, bigrams and (when
+// the model's FeatureSet turns them on) trigrams and of character n-grams
+// of 3 to 5 letters, each family scaled to unit length,
 // which lets the model learn the wording of checkable claims from the
 // labelled sentences without a vocabulary list.
 const (
@@ -58,23 +59,37 @@ func CueName(i int) string {
 }
 
 // Feature families of the hashed part, each scaled to unit length and then
-// by its weight.
+// by its weight in the model's FeatureSet.
 const (
-	famWord = iota
-	famBigram
-	famChar
-	numFamilies
+	FamilyWord    = iota // word unigrams
+	FamilyBigram         // word bigrams, sentence edges included
+	FamilyTrigram        // word trigrams, sentence edges included
+	FamilyChar           // character 3- to 5-grams inside words
+	// NumFamilies is the number of hashed feature families.
+	NumFamilies
 )
 
-// familyWeight balances the families against each other and the cues.
-var familyWeight = [numFamilies]float32{famWord: 1, famBigram: 0.7, famChar: 1}
+// charSeed seeds the hashes of character n-grams (the family's number
+// before word trigrams were added, kept so that the buckets stay put).
+const charSeed = 2
 
-// Features returns the feature vector of one sentence for a model whose
-// hashed part has 1<<hashBits entries. The same sentence always yields the
-// same vector; any string is accepted.
-func Features(sentence string, hashBits uint) []Feature {
+// FeatureSet is the shape of a model's feature vector: the size of its
+// hashed part and the weight of each family (0 leaves a family out). A
+// family's weight is its share of the regularization: a family scaled up
+// is penalized less.
+type FeatureSet struct {
+	HashBits uint                 // the hashed part has 1<<HashBits entries
+	Family   [NumFamilies]float32 // weight of each hashed family
+}
+
+// Dim returns the length of the feature vector: NumCues plus the hashed part.
+func (fs FeatureSet) Dim() int { return NumCues + 1<<fs.HashBits }
+
+// Features returns the feature vector of one sentence under set. The same
+// sentence always yields the same vector; any string is accepted.
+func Features(sentence string, set FeatureSet) []Feature {
 	c := analyze(sentence)
-	return featuresOf(&c, hashBits)
+	return featuresOf(&c, set)
 }
 
 // cues is what the cue extractor found in a sentence: the strength of
@@ -84,9 +99,9 @@ type cues struct {
 	toks []token
 }
 
-func featuresOf(c *cues, hashBits uint) []Feature {
-	mask := uint32(1)<<hashBits - 1
-	out := make([]Feature, 0, NumCues+len(c.toks)*14)
+func featuresOf(c *cues, set FeatureSet) []Feature {
+	mask := uint32(1)<<set.HashBits - 1
+	out := make([]Feature, 0, NumCues+len(c.toks)*16)
 	for i, v := range c.st {
 		if v != 0 {
 			out = append(out, Feature{uint32(i), float32(v)})
@@ -95,18 +110,30 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 	nc := len(out)
 	// Each family's buckets, counted by sorting: no maps, and a fixed
 	// order whatever the input.
-	var fam [numFamilies][]uint32
+	var fam [NumFamilies][]uint32
 	add := func(f int, h uint32) {
 		fam[f] = append(fam[f], uint32(NumCues)+h&mask)
 	}
-	prev := "<s>"
+	word, bigram, trigram, char := set.Family[FamilyWord] != 0, set.Family[FamilyBigram] != 0,
+		set.Family[FamilyTrigram] != 0, set.Family[FamilyChar] != 0
+	prev2, prev := "", "<s>"
 	var buf []byte
 	var runes []rune
 	for _, t := range c.toks {
 		w := wordForm(t)
-		add(famWord, hashString(famWord, w))
-		add(famBigram, hashPair(prev, w))
-		prev = w
+		if word {
+			add(FamilyWord, hashString(FamilyWord, w))
+		}
+		if bigram {
+			add(FamilyBigram, hashPair(prev, w))
+		}
+		if trigram && prev2 != "" {
+			add(FamilyTrigram, hashTriple(prev2, prev, w))
+		}
+		prev2, prev = prev, w
+		if !char {
+			continue
+		}
 		// Character n-grams of the word padded with spaces, digits folded.
 		buf = append(buf[:0], ' ')
 		buf = append(buf, w...)
@@ -114,11 +141,16 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 		runes = append(runes[:0], []rune(string(buf))...)
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(runes); i++ {
-				add(famChar, hashString(famChar+n*7, string(runes[i:i+n])))
+				add(FamilyChar, hashString(charSeed+n*7, string(runes[i:i+n])))
 			}
 		}
 	}
-	add(famBigram, hashPair(prev, "</s>"))
+	if bigram {
+		add(FamilyBigram, hashPair(prev, "</s>"))
+	}
+	if trigram && prev2 != "" {
+		add(FamilyTrigram, hashTriple(prev2, prev, "</s>"))
+	}
 	for f, hs := range fam {
 		slices.Sort(hs)
 		var norm float64
@@ -134,7 +166,7 @@ func featuresOf(c *cues, hashBits uint) []Feature {
 		if norm == 0 {
 			continue
 		}
-		scale := float64(familyWeight[f]) / math.Sqrt(norm)
+		scale := float64(set.Family[f]) / math.Sqrt(norm)
 		for i := 0; i < len(hs); {
 			j := i + 1
 			for j < len(hs) && hs[j] == hs[i] {
@@ -185,11 +217,19 @@ func hashString(seed int, s string) uint32 {
 }
 
 func hashPair(a, b string) uint32 {
-	h := hashString(famBigram, a)
+	return hashMore(hashString(FamilyBigram, a), b)
+}
+
+func hashTriple(a, b, c string) uint32 {
+	return hashMore(hashMore(hashString(FamilyTrigram, a), b), c)
+}
+
+// hashMore continues an FNV-1a hash with a separator and s.
+func hashMore(h uint32, s string) uint32 {
 	h ^= 0x1f
 	h *= 16777619
-	for i := 0; i < len(b); i++ {
-		h ^= uint32(b[i])
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
 		h *= 16777619
 	}
 	return h

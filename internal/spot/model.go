@@ -16,16 +16,16 @@ import (
 // above which a sentence counts as check-worthy. A Model is read-only once
 // built and safe for concurrent use.
 type Model struct {
-	HashBits  uint      // the hashed part has 1<<HashBits entries
-	Weights   []float32 // NumCues + 1<<HashBits weights
-	Bias      float64
-	CalA      float64 // Platt scaling of the raw score
-	CalB      float64
-	Threshold float64
+	FeatureSet FeatureSet
+	Weights    []float32 // FeatureSet.Dim() weights
+	Bias       float64
+	CalA       float64 // Platt scaling of the raw score
+	CalB       float64
+	Threshold  float64
 }
 
 // modelMagic opens every model file; the digit is the format version.
-const modelMagic = "claimdesk-spot-model-1\n"
+const modelMagic = "claimdesk-spot-model-2\n"
 
 // Raw returns the model's uncalibrated score (the logit) of a feature
 // vector. Indexes beyond the model's dimension are ignored.
@@ -47,16 +47,21 @@ func (m *Model) Prob(z float64) float64 {
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // WriteTo writes m in the model file format: the magic line, then
-// little-endian HashBits and NumCues as uint32, Bias, CalA, CalB and
-// Threshold as float64, and the weights as float32.
+// little-endian HashBits, NumCues and NumFamilies as uint32, the family
+// weights as float32, Bias, CalA, CalB and Threshold as float64, and the
+// weights as float32.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
-	if len(m.Weights) != NumCues+1<<m.HashBits {
-		return 0, fmt.Errorf("spot: model has %d weights, want %d", len(m.Weights), NumCues+1<<m.HashBits)
+	if len(m.Weights) != m.FeatureSet.Dim() {
+		return 0, fmt.Errorf("spot: model has %d weights, want %d", len(m.Weights), m.FeatureSet.Dim())
 	}
-	buf := make([]byte, 0, len(modelMagic)+8+32+4*len(m.Weights))
+	buf := make([]byte, 0, len(modelMagic)+12+4*NumFamilies+32+4*len(m.Weights))
 	buf = append(buf, modelMagic...)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(m.HashBits))
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(m.FeatureSet.HashBits))
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(NumCues))
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(NumFamilies))
+	for _, v := range m.FeatureSet.Family {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+	}
 	for _, v := range []float64{m.Bias, m.CalA, m.CalB, m.Threshold} {
 		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 	}
@@ -74,21 +79,28 @@ var ErrBadModel = errors.New("spot: not a model file of this version")
 // ReadModel parses a model file written by (*Model).WriteTo. It returns
 // ErrBadModel (possibly wrapped) on any mismatch; it never panics.
 func ReadModel(b []byte) (*Model, error) {
-	if len(b) < len(modelMagic)+40 || string(b[:len(modelMagic)]) != modelMagic {
+	const head = 12 + 4*NumFamilies + 32
+	if len(b) < len(modelMagic)+head || string(b[:len(modelMagic)]) != modelMagic {
 		return nil, ErrBadModel
 	}
 	b = b[len(modelMagic):]
 	bits := binary.LittleEndian.Uint32(b)
 	ncues := binary.LittleEndian.Uint32(b[4:])
-	if bits < 4 || bits > 26 || ncues != uint32(NumCues) {
-		return nil, fmt.Errorf("%w (hash bits %d, %d cues; want %d cues)", ErrBadModel, bits, ncues, NumCues)
+	nfam := binary.LittleEndian.Uint32(b[8:])
+	if bits < 4 || bits > 26 || ncues != uint32(NumCues) || nfam != uint32(NumFamilies) {
+		return nil, fmt.Errorf("%w (hash bits %d, %d cues, %d families; want %d cues, %d families)",
+			ErrBadModel, bits, ncues, nfam, NumCues, NumFamilies)
 	}
-	m := &Model{HashBits: uint(bits)}
-	b = b[8:]
+	m := &Model{FeatureSet: FeatureSet{HashBits: uint(bits)}}
+	b = b[12:]
+	for i := range m.FeatureSet.Family {
+		m.FeatureSet.Family[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	b = b[4*NumFamilies:]
 	f := func(i int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])) }
 	m.Bias, m.CalA, m.CalB, m.Threshold = f(0), f(1), f(2), f(3)
 	b = b[32:]
-	n := NumCues + 1<<bits
+	n := m.FeatureSet.Dim()
 	if len(b) != 4*n {
 		return nil, fmt.Errorf("%w (%d bytes of weights, want %d)", ErrBadModel, len(b), 4*n)
 	}

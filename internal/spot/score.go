@@ -85,7 +85,7 @@ func Score(sentence string) (score float64, reasons []string) {
 // Score rates one sentence with m; see the package function Score.
 func (m *Model) Score(sentence string) (score float64, reasons []string) {
 	c := analyze(sentence)
-	fs := featuresOf(&c, m.HashBits)
+	fs := featuresOf(&c, m.FeatureSet)
 	z := m.Raw(fs)
 	type push struct {
 		r reason
