@@ -230,7 +230,7 @@ func (s *Store) applyArticleEdit(ctx context.Context, p *articleEdit, by *factch
 		if err := tx.Model(&factcheck.Claim{}).Where("article_id = ? AND status IN ?", p.article.ID, factcheck.PublicStatuses()).Count(&public).Error; err != nil {
 			return err
 		} else if public > 0 {
-			return s.bumpPublic(tx)
+			return s.bumpPublicClaims(tx, "article_id = ? AND status IN ?", p.article.ID, factcheck.PublicStatuses())
 		}
 		return nil
 	})

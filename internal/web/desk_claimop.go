@@ -148,8 +148,9 @@ var (
 		return "Submitted for review", func(cl *factcheck.Claim) error { return cl.Submit(r.user) }, nil
 	}}
 
-	opReturn = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
-		return "Returned to draft", func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user) }, nil
+	opReturn = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		note := strings.TrimSpace(r.in.Note)
+		return "Returned to draft: " + note, func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user, note) }, nil
 	}}
 
 	opPublish = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
