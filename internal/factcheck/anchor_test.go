@@ -108,4 +108,3 @@ func TestWorkflowTransitions(t *testing.T) {
 		t.Fatalf("retract: %v", err)
 	}
 }
-

@@ -545,9 +545,12 @@ func syncEvidence(tx *gorm.DB, c *factcheck.Claim) error {
 	return nil
 }
 
-// snapshot is what a revision records of a claim.
+// snapshot is what a revision records of a claim. ClaimDate (YYYY-MM-DD)
+// and Assignee (a name) are absent from revisions older than migration 13.
 type snapshot struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
+	ClaimDate                                                      string
+	Assignee                                                       string
 	Tags                                                           []string
 	Evidence                                                       []factcheck.Evidence
 }
@@ -562,8 +565,15 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 
 // newRevision snapshots c at its current version.
 func newRevision(c *factcheck.Claim, by *factcheck.User, note string, correction bool) (factcheck.Revision, error) {
-	snap, err := json.Marshal(snapshot{Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
-		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
+	sn := snapshot{Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
+		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence}
+	if c.ClaimDate != nil {
+		sn.ClaimDate = c.ClaimDate.UTC().Format("2006-01-02")
+	}
+	if c.Assignee != nil && c.AssigneeID != nil {
+		sn.Assignee = c.Assignee.Name
+	}
+	snap, err := json.Marshal(sn)
 	if err != nil {
 		return factcheck.Revision{}, err
 	}
