@@ -46,6 +46,9 @@ func (s *Server) saveRating(c echo.Context) error {
 	}
 	err := r.Validate()
 	if err == nil {
+		err = badgeReadable(r.Color)
+	}
+	if err == nil {
 		err = s.store.SaveRating(c.Request().Context(), &r)
 	}
 	if err != nil {
@@ -55,4 +58,22 @@ func (s *Server) saveRating(c echo.Context) error {
 		return s.renderScale(c, statusOf(factcheck.ErrorCode(err)), "", views.FieldErrors{r.Key + "." + factcheck.ErrorField(err): factcheck.ErrorMessage(err)})
 	}
 	return s.renderScale(c, http.StatusOK, "Saved "+r.Label+".", nil)
+}
+
+// minBadgeContrast is the contrast every badge's text needs with its
+// colour (WCAG AA for normal text), in light and dark pages alike: a badge
+// keeps its colour and its text in both.
+const minBadgeContrast = 4.5
+
+// badgeReadable refuses a rating colour on which neither white nor dark
+// badge text (see textOn) reaches minBadgeContrast.
+func badgeReadable(color string) error {
+	if color == "" {
+		return nil
+	}
+	c := strings.ToLower(color)
+	if best := max(contrast(c, "#ffffff"), contrast(c, "#1b1f24")); best < minBadgeContrast {
+		return factcheck.FieldError("color", "Badge text on %s would be hard to read (%.1f:1 at best; badges need %.1f:1). Choose a darker or a lighter colour.", color, best, minBadgeContrast)
+	}
+	return nil
 }

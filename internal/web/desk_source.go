@@ -10,48 +10,35 @@ import (
 	"claimdesk/views"
 )
 
-// lookupSource fills the add-a-source form from the page at its address:
-// title, publisher and date, through the same fetcher (and address
-// guard) as article intake. Nothing is stored: the editor checks the
-// fields and adds the source. What the editor already typed is kept
-// unless the page supplies it and the field was empty.
+// lookupSource looks up a source's address for the add-a-source form:
+// its title, publisher and date, through the same fetcher (and address
+// guard) as article intake. Nothing is stored, and nothing typed is
+// replaced: the page fills only the fields still empty, and the editor
+// checks them and adds the source.
 func (s *Server) lookupSource(c echo.Context) error {
 	ctx := c.Request().Context()
-	cl, err := s.deskClaimOf(c)
-	if err != nil {
+	if _, err := s.deskClaimOf(c); err != nil {
 		return err
 	}
 	var in claimInput
 	if err := bindInput(c, &in); err != nil {
 		return err
 	}
-	v, err := s.claimEditorView(ctx, c, cl)
-	if err != nil {
-		return err
-	}
-	src := views.EvidenceRow{URL: strings.TrimSpace(in.URL), Title: in.Title, Publisher: in.Publisher, PublishedAt: in.PublishedAt, Excerpt: in.Excerpt, Stance: in.Stance}
-	status := http.StatusOK
+	src := views.EvidenceRow{URL: strings.TrimSpace(in.URL)}
+	var fb views.Feedback
 	if src.URL == "" {
-		v.Feedback = views.Feedback{ID: "ev-add-feedback", Message: "Paste the source's address first.", Bad: true}
-	} else if page, ferr := s.fetcher.Page(ctx, src.URL); ferr != nil {
-		if factcheck.ErrorCode(ferr) == factcheck.EINTERNAL {
-			return ferr
+		fb = views.Feedback{Message: "Paste the source's address first.", Bad: true}
+	} else if page, err := s.fetcher.Page(ctx, src.URL); err != nil {
+		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
+			return err
 		}
-		v.Feedback = views.Feedback{ID: "ev-add-feedback", Message: factcheck.ErrorMessage(ferr) + " Fill in the fields yourself.", Bad: true}
+		fb = views.Feedback{Message: factcheck.ErrorMessage(err) + " Fill in the fields yourself.", Bad: true}
 	} else {
-		fill := func(dst *string, val string) {
-			if strings.TrimSpace(*dst) == "" {
-				*dst = val
-			}
-		}
-		src.URL = page.URL
-		fill(&src.Title, page.Title)
-		fill(&src.Publisher, page.Outlet)
+		src = views.EvidenceRow{URL: page.URL, Title: page.Title, Publisher: page.Outlet}
 		if page.PublishedAt != nil {
-			fill(&src.PublishedAt, page.PublishedAt.Format("2006-01-02"))
+			src.PublishedAt = page.PublishedAt.UTC().Format("2006-01-02")
 		}
-		v.Feedback = views.Feedback{ID: "ev-add-feedback", Message: "Filled in from the page: check the title, publisher and date, choose how it bears on the claim, then add it."}
+		fb = views.Feedback{Message: "Filled in from the page: check the title, publisher and date, say how it bears on the claim, and add it."}
 	}
-	v.NewSource = src
-	return s.render(c, status, views.EvidenceAdd(v))
+	return s.render(c, http.StatusOK, views.SourceLookup(src, fb))
 }
