@@ -7,6 +7,9 @@ TAGS    := sqlite_fts5
 # The htmx version is the one static/package.json pins; nothing else names it.
 HTMX_VERSION := $(shell sed -n 's/.*"htmx.org": *"\([^"]*\)".*/\1/p' static/package.json)
 HTMX    := static/htmx-$(HTMX_VERSION).min.js
+# axe-core (static/package.json's devDependencies) checks pages for
+# accessibility in the browser tests; it is never served.
+AXE     := static/node_modules/axe-core/axe.min.js
 BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
@@ -27,6 +30,10 @@ $(HTMX): static/package.json static/package-lock.json
 	rm -f static/htmx-*.min.js
 	cp static/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 
+$(AXE): static/package.json static/package-lock.json
+	cd static && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
 # The fast loop between commits: formatting, vet, stale templ code, and the
 # suite with -short -race on SQLite alone (no PostgreSQL, no Chromium).
 check: lint
@@ -37,8 +44,9 @@ generate:
 
 # Installs Chromium, nginx and PostgreSQL from Debian when missing, starts a
 # throwaway PostgreSQL on 127.0.0.1:55432 and runs the whole suite on both
-# databases, with browser tests in headless Chromium.
-test: $(HTMX) generate deps-test pg-start
+# databases, with browser tests in headless Chromium (and axe-core's
+# accessibility checks in them).
+test: $(HTMX) $(AXE) generate deps-test pg-start
 	@set -o pipefail; status=0; \
 	CI=$${CI:-true} CLAIMDESK_TEST_DATABASE_URL=$$(cat $(PGURL_FILE)) CLAIMDESK_CHROMIUM=$$(command -v chromium) \
 	  $(GO_TEST) -timeout 30m ./... || status=$$?; \

@@ -64,7 +64,7 @@ func (b *tab) wait(what, expr string) {
 func (b *tab) open(path string) {
 	b.t.Helper()
 	b.do("open "+path, chromedp.Navigate(b.base+path))
-	b.wait("the page and htmx on "+path, `document.readyState === "complete" && window.htmx`)
+	b.wait("the page and htmx on "+path, `document.readyState === "complete" && (window.htmx || !document.querySelector("script[src*=htmx]"))`)
 }
 
 func (b *tab) eval(expr string) string {
