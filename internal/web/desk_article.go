@@ -231,13 +231,30 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 	threshold := spot.DefaultThreshold()
 	sents := spot.Suggest(a.Body)
 	v.Total = len(sents)
+	all := make([]views.SentenceView, len(sents))
+	for i, st := range sents {
+		all[i] = sentenceView(a.Body, st, threshold)
+	}
+	// Weak sentences (headings, asides, opinions) are not matched: a
+	// three-word heading is contained in many claims, and would be
+	// flagged as checked when it states nothing.
+	var hits [][]matchHit
+	if merr == nil {
+		texts := make([]string, len(all))
+		for i, sv := range all {
+			if sv.Strength != "weak" {
+				texts[i] = sv.Claim
+			}
+		}
+		hits = m.searchAll(idx, texts, 3, skip)
+	}
 	var para views.ParagraphView
 	for i, st := range sents {
 		if i > 0 && strings.Contains(a.Body[sents[i-1].End:st.Start], "\n") {
 			v.Paragraphs = append(v.Paragraphs, para)
 			para = views.ParagraphView{}
 		}
-		sv := sentenceView(a.Body, st, threshold)
+		sv := all[i]
 		switch sv.Strength {
 		case "strong":
 			v.Strong++
@@ -249,11 +266,8 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 				sv.ClaimURL = deskClaimPath(cl.ID)
 			}
 		}
-		// Weak sentences (headings, asides, opinions) are not matched: a
-		// three-word heading is contained in many claims, and would be
-		// flagged as checked when it states nothing.
-		if merr == nil && sv.Strength != "weak" {
-			for _, h := range m.search(idx, sv.Claim, 3, skip) {
+		if hits != nil {
+			for _, h := range hits[i] {
 				mv := matchView(h, ratings)
 				if h.level == match.Same && sv.Checked == nil {
 					sv.Checked = &mv

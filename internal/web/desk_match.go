@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"runtime"
 	"sync"
 
 	"claimdesk/internal/factcheck"
@@ -171,6 +172,27 @@ func (m *matchIndex) search(idx *match.Index, text string, k int, skip map[int64
 			break
 		}
 	}
+	return out
+}
+
+// searchAll runs search for each text on all CPUs, so a long article's
+// sentences are checked in parallel; out[i] holds the hits of texts[i].
+func (m *matchIndex) searchAll(idx *match.Index, texts []string, k int, skip map[int64]bool) [][]matchHit {
+	out := make([][]matchHit, len(texts))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(texts)/8))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(texts); i += workers {
+				if texts[i] != "" {
+					out[i] = m.search(idx, texts[i], k, skip)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
 
