@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -111,12 +112,17 @@ func stripMarkdown(s string) string {
 	s = strings.NewReplacer("**", "", "*", "", "~~", "", "`", "", "__", "").Replace(s)
 	s = mdUnderLead.ReplaceAllString(s, "$1$2")
 	s = mdUnderEnd.ReplaceAllString(s, "$1$2")
-	return strings.Map(func(r rune) rune {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if r >= 0xE000 && r < 0xE080 {
-			return r - 0xE000
+			b.WriteByte(byte(r - 0xE000))
+		} else {
+			b.WriteString(s[i : i+size]) // invalid bytes pass through untouched
 		}
-		return r
-	}, s)
+		i += size
+	}
+	return b.String()
 }
 
 const dateTimeLayout = "Jan 2, 2006, 15:04 UTC"
