@@ -79,9 +79,9 @@ func TestQueue(t *testing.T) {
 	}
 	// Search covers drafts; the in-review seeds; a rating filter.
 	for q, want := range map[string]string{
-		"/desk/claims?status=any&q=budget+line+42":    "1–1 of 1 claims",
-		"/desk/claims?status=in_review":               "1–2 of 2 claims",
-		"/desk/claims?status=any&assignee=none":       "of 140 claims",
+		"/desk/claims?status=any&q=budget+line+42":     "1–1 of 1 claims",
+		"/desk/claims?status=in_review":                "1–2 of 2 claims",
+		"/desk/claims?status=any&assignee=none":        "of 140 claims",
 		"/desk/claims?status=public&rating=misleading": "1–1 of 1 claims",
 	} {
 		if _, body, _ := e.get(c, q); !strings.Contains(body, want) {
