@@ -237,12 +237,12 @@ func (s *Server) queueChoices(ctx context.Context, v *views.QueueView, p queuePa
 // queueRow is one claim as the queue and the desk home list it.
 func queueRow(cl *factcheck.Claim, snippet string, now time.Time) views.QueueRow {
 	r := views.QueueRow{ID: cl.ID, URL: deskClaimPath(cl.ID), Statement: cl.Headline(), Status: string(cl.Status), StatusLabel: cl.Status.Label(),
-		Updated: whenTime(cl.UpdatedAt), CanAssign: cl.Status == factcheck.StatusDraft || cl.Status == factcheck.StatusInReview, Version: cl.Version}
+		Updated: when(&cl.UpdatedAt), CanAssign: cl.Status == factcheck.StatusDraft || cl.Status == factcheck.StatusInReview, Version: cl.Version}
 	if cl.RatingKey != "" {
 		r.Badge = badge(cl.Rating, cl.RatingKey)
 	}
 	if cl.Article != nil {
-		r.Article, r.ArticleURL = cl.Article.Title, "/desk/articles/"+strconv.FormatInt(cl.Article.ID, 10)
+		r.Article, r.ArticleURL = truncate(cl.Article.Title, 60), "/desk/articles/"+strconv.FormatInt(cl.Article.ID, 10)
 	}
 	if cl.Author != nil {
 		r.Author = cl.Author.Name
@@ -251,7 +251,7 @@ func queueRow(cl *factcheck.Claim, snippet string, now time.Time) views.QueueRow
 		r.Assignee, r.AssigneeID = cl.Assignee.Name, cl.Assignee.ID
 	}
 	if t := cl.StatusChangedAt; t != nil {
-		r.Waiting = whenTime(*t)
+		r.Waiting = when(t)
 		if r.CanAssign {
 			r.WaitingFor = waitingWords(*t, now)
 		}
