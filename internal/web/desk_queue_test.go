@@ -143,6 +143,16 @@ func TestClaimInReviewIsLocked(t *testing.T) {
 	if got.Status != factcheck.StatusDraft || got.Summary != "About an eighth, not a third." {
 		t.Fatalf("after withdrawal: %s %q", got.Status, got.Summary)
 	}
+	// Changed and submitted again, the reviewer sees what changed since
+	// the first submission, in words.
+	if st, _, _ := e.htmx(ed, deskPath(cl.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"3"}, "summary": {"About an eighth, not a third, by the city's count."}, "rating": {"false"}}); st != 200 {
+		t.Fatalf("second submission: %d", st)
+	}
+	_, page, _ := e.get(rev, deskPath(cl.ID))
+	since := between(page, "Changes since it was last submitted", "</details>")
+	if !strings.Contains(since, "<dt>Summary</dt>") || !strings.Contains(since, "by the city&#39;s count.</ins>") || !strings.Contains(since, "<del>Mostly false</del>") || !strings.Contains(since, "<ins>False</ins>") {
+		t.Fatalf("changes since submitted: %s", since)
+	}
 }
 
 // An article that splits into more than 5,000 sentences is refused with a
