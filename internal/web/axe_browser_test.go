@@ -96,6 +96,26 @@ func TestPagesAccessible(t *testing.T) {
 	b := e.browse(t, "admin@test.example")
 	pages := accessiblePages(t, e)
 	shots := os.Getenv("CLAIMDESK_SCREENSHOTS")
+	// On a phone, every page fits its width: nothing widens it sideways,
+	// and the header folds into its menu.
+	b.do("a phone", chromedp.EmulateViewport(390, 900, chromedp.EmulateMobile))
+	for _, p := range pages {
+		b.open(p)
+		if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "390" {
+			t.Errorf("%s is %s px wide on a 390 px phone", p, w)
+		}
+		if !strings.HasPrefix(p, "/embed/") {
+			if menu := b.eval(`(getComputedStyle(document.querySelector(".menu-toggle")).display !== "none") + " " + getComputedStyle(document.querySelector("#site-nav")).display`); menu != "true none" {
+				t.Errorf("%s: the phone header shows %q (menu button, navigation)", p, menu)
+			}
+		}
+	}
+	b.open("/desk")
+	b.do("open the menu", chromedp.Click(css(".menu-toggle")))
+	if got := b.eval(`document.querySelector(".menu-toggle").getAttribute("aria-expanded") + " " + getComputedStyle(document.querySelector("#site-nav")).display`); got != "true flex" {
+		t.Errorf("the phone menu did not open: %s", got)
+	}
+	b.do("a desktop", chromedp.EmulateViewport(1280, 900))
 	for _, scheme := range []string{"light", "dark"} {
 		b.do("prefer "+scheme, colorScheme(scheme))
 		for _, p := range pages {
