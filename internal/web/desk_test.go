@@ -331,6 +331,15 @@ func TestAdminEditsRatingScale(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("add rating: %d", st)
 	}
+	// A colour on which no badge text reaches 4.5:1 is refused, with why;
+	// a built-in rating saved at its own colour is not.
+	st, body, _ = e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"murky"}, "label": {"Murky"}, "color": {"#777777"}})
+	if st != 422 || !strings.Contains(body, "Badge text on #777777 would be hard to read") {
+		t.Fatalf("unreadable colour: %d", st)
+	}
+	if st, _, _ := e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"mostly-true"}, "label": {"Mostly true"}, "value": {"4"}, "color": {"#4d9a2a"}}); st != 200 {
+		t.Fatalf("the built-in colour refused: %d", st)
+	}
 	rs, _ := e.store.Ratings(t.Context())
 	last := rs[len(rs)-1]
 	if last.Key != "pants-on-fire" || rs[4].Label != "Wrong" || len(rs) != 8 {
