@@ -192,7 +192,7 @@ function openConflict(form) {
     setField(form, t.dataset.field, t.querySelector(".theirs-value").value, true);
   });
   if (box.hasAttribute("data-locked")) return;
-  if (!unsettled()) {
+  if (!unsettled() && dirty(form)) {
     // Nothing the editor typed collides: save it on top of theirs.
     htmx.trigger(form, "autosave");
   }

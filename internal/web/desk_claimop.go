@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -334,12 +336,35 @@ func (s *Server) runClaimOp(c echo.Context, op claimOp, api bool) (*opResult, er
 	}
 	u := userOf(c)
 	note, change, err := op.prepare(s, opRequest{c: c, user: u, in: &res.in, api: api})
+	if err == nil && op.answer == answerSaved && res.version == res.before.Version && unchanged(res.before, change) {
+		// An autosave of what is already stored writes nothing: no new
+		// version, no revision.
+		res.note, res.after = note, res.before
+		return res, nil
+	}
 	if err == nil {
 		res.note = note
 		res.after, err = s.store.UpdateClaim(ctx, id, res.version, u, note, change)
 	}
 	res.err = err
 	return res, nil
+}
+
+// unchanged reports whether change leaves the claim's stored fields as
+// they are (it runs on a copy).
+func unchanged(cl *factcheck.Claim, change func(*factcheck.Claim) error) bool {
+	cp := *cl
+	cp.Tags = slices.Clone(cl.Tags)
+	cp.Evidence = slices.Clone(cl.Evidence)
+	if change(&cp) != nil {
+		return false
+	}
+	cp.Normalize()
+	a, b := *cl, cp
+	a.Normalize()
+	same := func(x, y *time.Time) bool { return x == nil && y == nil || x != nil && y != nil && x.Equal(*y) }
+	return a.Statement == b.Statement && a.Quote == b.Quote && a.Claimant == b.Claimant && same(a.ClaimDate, b.ClaimDate) &&
+		slices.Equal(a.Tags, b.Tags) && a.RatingKey == b.RatingKey && a.Summary == b.Summary && a.Rationale == b.Rationale
 }
 
 // apiClaimOp serves op on the JSON API: the claim as ClaimJSON, or the

@@ -299,3 +299,23 @@ func TestAlreadyCheckedFollowsPublishing(t *testing.T) {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// Saving what is already stored (an autosave after a change event that
+// changed nothing) writes no version and no revision.
+func TestUnchangedSaveWritesNothing(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, complete)
+	c, token := e.deskClient("editor@test.example")
+	same := url.Values{"_csrf": {token}, "version": {"1"}, "statement": {cl.Statement}, "quote": {cl.Quote}, "claimant": {cl.Claimant},
+		"claim_date": {"2024-11-19"}, "tags": {""}, "rating": {cl.RatingKey}, "summary": {cl.Summary + " "}, "rationale": {cl.Rationale}}
+	if st, body, _ := e.htmx(c, deskPath(cl.ID)+"/save", "", same); st != 200 || !strings.Contains(body, `data-version="1"`) {
+		t.Fatalf("unchanged save: %d", st)
+	}
+	if revs, _ := e.store.Revisions(t.Context(), cl.ID); len(revs) != 1 {
+		t.Fatalf("%d revisions after an unchanged save", len(revs))
+	}
+	same.Set("summary", "A real change.")
+	if st, body, _ := e.htmx(c, deskPath(cl.ID)+"/save", "", same); st != 200 || !strings.Contains(body, `data-version="2"`) {
+		t.Fatalf("a real change: %d", st)
+	}
+}
