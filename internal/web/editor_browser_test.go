@@ -57,6 +57,16 @@ func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 
 func (b *tab) wait(what, expr string) {
 	b.t.Helper()
+	if b.t.Failed() {
+		return
+	}
+	defer func() {
+		if b.t.Failed() {
+			// Say what the page said, for the failure's reader.
+			state, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`["#workflow-feedback", "#save-feedback", "#conflict", "#ev-add-feedback", "#toast", "#claim-state"].map(s => document.querySelector(s) ? s + ": " + document.querySelector(s).textContent.trim().replace(/\s+/g, " ") : "").filter(Boolean).join("\n")`))
+			b.t.Logf("the page at %s:\n%s", b.eval(`location.href`), state)
+		}
+	}()
 	waitFor(b.t, b.ctx, what, expr)
 }
 
@@ -335,7 +345,8 @@ func TestWholeJobWithTheKeyboard(t *testing.T) {
 			t.Fatalf("claim %d: %s pointer events reached the page", i+1, n)
 		}
 		if i == 0 {
-			b.do("the next claim", chromedp.Focus(css(".next-claim")), chromedp.KeyEvent(kb.Enter))
+			// After htmx settles (it moves the focus to the notice), as a person would.
+			b.do("the next claim", chromedp.Sleep(300*time.Millisecond), chromedp.Focus(css(".next-claim")), chromedp.KeyEvent(kb.Enter))
 			b.wait("the second claim's editor", `document.querySelector("#claim-form") && window.htmx && !location.search`)
 		}
 	}
@@ -441,10 +452,11 @@ func TestCardAndClaimReviewCarryTheStatement(t *testing.T) {
 	b.do("rating", chromedp.SetValue(css("#rating"), "mostly-false"))
 	b.typeInto("#summary", "About an eighth, not a third.")
 	b.typeInto("#rationale", "The city's report shows a 12% fall.")
-	b.do("submit", chromedp.Click(css("#submit-claim")))
+	// A person does not click within htmx's settle delay; neither do we.
+	b.do("submit", chromedp.Sleep(300*time.Millisecond), chromedp.Click(css("#submit-claim")))
 	b.wait("in review", `document.querySelector(".status-pill").textContent.includes("In review")`)
 	// Publishing shows the card as readers will see it first.
-	b.do("review", chromedp.Click(css("#review-publish")))
+	b.do("review", chromedp.Sleep(300*time.Millisecond), chromedp.Click(css("#review-publish")))
 	b.wait("the preview", `document.querySelector("#publish-step .card") && document.activeElement.id === "publish-claim"`)
 	if card := b.eval(`document.querySelector("#publish-step .card").textContent`); !strings.Contains(card, "Riverton's protected lanes cut cycling injuries by a third") || strings.Contains(card, "said on Tuesday") {
 		t.Fatalf("preview card: %s", card)

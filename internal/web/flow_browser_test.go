@@ -84,6 +84,7 @@ func TestEditorFlowCounts(t *testing.T) {
 		f.do("a person does not click within htmx's settle delay", chromedp.Sleep(300*time.Millisecond))
 		f.click("#submit-claim")
 		f.wait("in review", `document.querySelector(".status-pill").textContent.includes("In review")`)
+		f.do("settle", chromedp.Sleep(300*time.Millisecond))
 		f.click("#review-publish")
 		f.wait("the card as readers will see it", `document.querySelector("#publish-claim")`)
 		f.click("#publish-claim")
