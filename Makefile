@@ -10,6 +10,9 @@ HTMX    := static/htmx-$(HTMX_VERSION).min.js
 # The W3C Nu HTML Checker for the page-validity test, from the npm package
 # vnu-jar pinned in internal/vnu/package.json (run with java).
 VNU     := internal/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+# axe-core (static/package.json's devDependencies) checks pages for
+# accessibility in the browser tests; it is never served.
+AXE     := static/node_modules/axe-core/axe.min.js
 BIN     := bin/claimdesk
 PGURL_FILE := /tmp/claimdesk-pg-url
 GO_TEST := go test -tags $(TAGS) -count=1
@@ -34,6 +37,10 @@ $(VNU): internal/vnu/package.json internal/vnu/package-lock.json
 	cd internal/vnu && npm ci --no-audit --no-fund --loglevel=error
 	touch $(VNU)
 
+$(AXE): static/package.json static/package-lock.json
+	cd static && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
 # The fast loop between commits: formatting, vet, stale templ code, and the
 # suite with -short -race on SQLite alone (no PostgreSQL, no Chromium).
 check: lint
@@ -43,10 +50,11 @@ generate:
 	go tool templ generate
 
 # Installs Chromium, nginx, Java and PostgreSQL from Debian when missing
-# (and the HTML checker from npm), starts a throwaway PostgreSQL on
-# 127.0.0.1:55432 and runs the whole suite on both databases, with browser
-# tests in headless Chromium and every rendered page through the checker.
-test: $(HTMX) $(VNU) generate deps-test pg-start
+# (and the HTML checker and axe-core from npm), starts a throwaway
+# PostgreSQL on 127.0.0.1:55432 and runs the whole suite on both databases,
+# with browser tests in headless Chromium (axe-core's accessibility checks
+# among them) and every rendered page through the HTML checker.
+test: $(HTMX) $(VNU) $(AXE) generate deps-test pg-start
 	@set -o pipefail; status=0; \
 	CI=$${CI:-true} CLAIMDESK_TEST_DATABASE_URL=$$(cat $(PGURL_FILE)) CLAIMDESK_CHROMIUM=$$(command -v chromium) \
 	  $(GO_TEST) -timeout 30m ./... || status=$$?; \

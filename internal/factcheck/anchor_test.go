@@ -61,12 +61,33 @@ func TestWorkflowTransitions(t *testing.T) {
 	editor := &factcheck.User{ID: 1, Role: factcheck.RoleEditor}
 	reviewer := &factcheck.User{ID: 2, Role: factcheck.RoleReviewer}
 	c := &factcheck.Claim{Status: factcheck.StatusDraft, AuthorID: &reviewer.ID}
-	if err := c.Submit(editor); factcheck.ErrorField(err) != "rating" {
-		t.Fatalf("submit without rating: %v", err)
+	if err := c.Submit(editor); factcheck.ErrorField(err) != factcheck.FieldReadiness || len(factcheck.ErrorMissing(err)) != 7 {
+		t.Fatalf("submit of an empty claim: %v", err)
 	}
-	c.RatingKey, c.Summary = "false", "Not so."
+	fillReady(c)
 	if err := c.Submit(editor); err != nil || c.Status != factcheck.StatusInReview {
 		t.Fatalf("submit: %v", err)
+	}
+	if err := c.CheckEditable(); factcheck.ErrorCode(err) != factcheck.ECONFLICT {
+		t.Fatalf("claim in review editable in place: %v", err)
+	}
+	if err := c.Withdraw(editor); factcheck.ErrorCode(err) != factcheck.EFORBIDDEN {
+		t.Fatalf("withdrawal by someone other than the author: %v", err)
+	}
+	if err := c.ReturnToDraft(reviewer, "  "); factcheck.ErrorField(err) != "note" {
+		t.Fatalf("return without a note: %v", err)
+	}
+	if err := c.ReturnToDraft(reviewer, "Find the 2022 figure."); err != nil || c.Status != factcheck.StatusDraft || c.ReturnNote != "Find the 2022 figure." {
+		t.Fatalf("return: %v %+v", err, c)
+	}
+	if err := c.Submit(editor); err != nil || c.ReturnNote != "" {
+		t.Fatalf("resubmit keeps the return note: %v %q", err, c.ReturnNote)
+	}
+	if err := c.Withdraw(reviewer); err != nil || c.Status != factcheck.StatusDraft {
+		t.Fatalf("author withdraws: %v", err)
+	}
+	if err := c.Submit(editor); err != nil {
+		t.Fatal(err)
 	}
 	if err := c.Publish(editor, c.CreatedAt, false); factcheck.ErrorCode(err) != factcheck.EFORBIDDEN {
 		t.Fatalf("editor publish: %v", err)

@@ -19,6 +19,23 @@ const (
 	StatusRetracted Status = "retracted"
 )
 
+// Label is the status in words, as people read it ("In review").
+func (s Status) Label() string {
+	switch s {
+	case StatusDraft:
+		return "Draft"
+	case StatusInReview:
+		return "In review"
+	case StatusPublished:
+		return "Published"
+	case StatusCorrected:
+		return "Corrected"
+	case StatusRetracted:
+		return "Retracted"
+	}
+	return string(s)
+}
+
 // Public reports whether a claim in status s is visible to readers.
 func (s Status) Public() bool {
 	return s == StatusPublished || s == StatusCorrected || s == StatusRetracted
@@ -54,6 +71,18 @@ type Claim struct {
 	Tags       []string   `gorm:"serializer:json" json:"tags"`
 	AuthorID   *int64     `json:"-"`
 	ReviewerID *int64     `json:"-"`
+	// AssigneeID is the desk user the claim is assigned to, if any.
+	AssigneeID *int64 `json:"-"`
+	// ReturnNote is the reviewer's note when the claim was last returned
+	// to draft, shown to its author until it is submitted again.
+	ReturnNote string `json:"-"`
+	// StatusChangedAt is when the claim entered its current status (the
+	// queue's "waiting since"); nil for claims from before it was kept.
+	StatusChangedAt *time.Time `json:"-"`
+	// PublicSeq is the public version (see the store) at which the claim
+	// last changed in a way readers see; the matcher reads claims past the
+	// sequence it has seen.
+	PublicSeq int64 `json:"-"`
 
 	PublishedAt    *time.Time `json:"published_at"`
 	CorrectionNote string     `json:"correction_note,omitempty"`
@@ -68,6 +97,7 @@ type Claim struct {
 	Rating   *Rating    `gorm:"foreignKey:RatingKey;references:Key" json:"-"`
 	Author   *User      `json:"-"`
 	Reviewer *User      `json:"-"`
+	Assignee *User      `json:"-"`
 	Evidence []Evidence `json:"evidence,omitempty"`
 	// Appearances are where the claim was made, first (where it was
 	// checked) to last; loaded by the store where a page needs them.
@@ -119,6 +149,7 @@ func (c *Claim) Normalize() {
 	c.Claimant = CleanLine(c.Claimant)
 	c.Summary = CleanLine(c.Summary)
 	c.Rationale = strings.TrimSpace(CleanText(c.Rationale))
+	c.ReturnNote = strings.TrimSpace(CleanText(c.ReturnNote))
 	c.RatingKey = CleanLine(c.RatingKey)
 	c.Tags = NormalizeTags(c.Tags)
 	if c.Slug == "" {
@@ -129,7 +160,9 @@ func (c *Claim) Normalize() {
 	}
 }
 
-// Validate returns an EINVALID error naming the first bad field.
+// Validate returns an EINVALID error naming the first bad field. A draft
+// may still lack its statement, claimant, date and verdict; Submit and
+// Publish check those (see Readiness).
 func (c *Claim) Validate() error {
 	if c.Quote == "" {
 		return FieldError("quote", "Quote is required.")
@@ -137,8 +170,6 @@ func (c *Claim) Validate() error {
 		return FieldError("quote", "Quote must be valid text of at most %d bytes.", MaxQuote)
 	} else if len(c.Statement) > MaxStatement || !utf8.ValidString(c.Statement) {
 		return FieldError("statement", "The statement must be at most %d characters; aim for %d.", MaxStatement, AdvisedStatement)
-	} else if c.Claimant == "" {
-		return FieldError("claimant", "Claimant is required: who made this claim?")
 	} else if len(c.Claimant) > 300 {
 		return FieldError("claimant", "Claimant must be at most 300 characters.")
 	} else if len(c.Summary) > 500 {
@@ -147,6 +178,8 @@ func (c *Claim) Validate() error {
 		return FieldError("rationale", "Rationale must be at most 100,000 characters.")
 	} else if len(c.Tags) > 20 {
 		return FieldError("tags", "At most 20 tags.")
+	} else if len(c.ReturnNote) > 5000 {
+		return FieldError("note", "The note must be at most 5,000 characters.")
 	}
 	switch c.Status {
 	case StatusDraft, StatusInReview, StatusPublished, StatusCorrected, StatusRetracted:
@@ -165,44 +198,57 @@ func (c *Claim) CheckVersion(version int) error {
 	return nil
 }
 
-// Editable reports whether the claim's text and verdict may be changed in
-// place; published claims change only through a correction.
+// Editable reports whether the claim's text, sources and verdict may be
+// changed in place: only drafts. A claim in review is locked until a
+// reviewer returns it or its author withdraws it; a published claim
+// changes only through a correction.
 func (c *Claim) Editable() bool {
-	return c.Status == StatusDraft || c.Status == StatusInReview
+	return c.Status == StatusDraft
 }
 
-// CheckEditable returns ECONFLICT if the claim is public and may only change
-// through a correction or retraction.
+// CheckEditable returns ECONFLICT unless the claim is a draft, with what
+// to do instead.
 func (c *Claim) CheckEditable() error {
-	if !c.Editable() {
-		return Errorf(ECONFLICT, "This claim is %s; change it through a correction.", c.Status)
+	switch c.Status {
+	case StatusDraft:
+		return nil
+	case StatusInReview:
+		return Errorf(ECONFLICT, "This claim is in review and locked: a reviewer can return it to draft, or its author can withdraw it, to change it.")
 	}
-	return nil
+	return Errorf(ECONFLICT, "This claim is %s; change it through a correction.", strings.ToLower(c.Status.Label()))
 }
 
-// Submit moves a draft into review. It needs a rating and a summary.
+// Submit moves a draft into review. The claim must meet the readiness
+// checklist (see Readiness): otherwise EINVALID on the field
+// FieldReadiness, naming every missing item. Submitting clears the note
+// of the last return.
 func (c *Claim) Submit(by *User) error {
 	if by == nil {
 		return Errorf(EUNAUTHORIZED, "Log in to submit claims.")
 	} else if c.Status != StatusDraft {
-		return Errorf(ECONFLICT, "Only drafts can be submitted for review; this claim is %s.", c.Status)
-	} else if c.RatingKey == "" {
-		return FieldError("rating", "Choose a rating before submitting.")
-	} else if c.Summary == "" {
-		return FieldError("summary", "Write a one-line summary before submitting.")
+		return Errorf(ECONFLICT, "Only drafts can be submitted for review; this claim is %s.", strings.ToLower(c.Status.Label()))
+	} else if err := c.checkReady("submitted for review"); err != nil {
+		return err
 	}
 	c.Status = StatusInReview
+	c.ReturnNote = ""
 	return nil
 }
 
-// ReturnToDraft sends a claim in review back to its editors.
-func (c *Claim) ReturnToDraft(by *User) error {
+// ReturnToDraft sends a claim in review back to its editors with a note
+// saying what to change; the note is required (EINVALID on "note") and
+// stays on the claim for its author until it is submitted again.
+func (c *Claim) ReturnToDraft(by *User, note string) error {
+	note = strings.TrimSpace(CleanText(note))
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can return claims to draft.")
 	} else if c.Status != StatusInReview {
-		return Errorf(ECONFLICT, "Only claims in review can be returned to draft; this claim is %s.", c.Status)
+		return Errorf(ECONFLICT, "Only claims in review can be returned to draft; this claim is %s.", strings.ToLower(c.Status.Label()))
+	} else if note == "" {
+		return FieldError("note", "Say what the author should change: a claim goes back to draft with a note.")
 	}
 	c.Status = StatusDraft
+	c.ReturnNote = note
 	return nil
 }
 
@@ -212,11 +258,11 @@ func (c *Claim) Publish(by *User, now time.Time, requireOtherReviewer bool) erro
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can publish claims.")
 	} else if c.Status != StatusInReview {
-		return Errorf(ECONFLICT, "Only claims in review can be published; this claim is %s.", c.Status)
+		return Errorf(ECONFLICT, "Only claims in review can be published; this claim is %s.", strings.ToLower(c.Status.Label()))
 	} else if requireOtherReviewer && c.AuthorID != nil && *c.AuthorID == by.ID {
 		return Errorf(EFORBIDDEN, "A claim must be published by someone other than its author.")
-	} else if c.RatingKey == "" || c.Summary == "" {
-		return FieldError("rating", "A claim needs a rating and a summary before it is published.")
+	} else if err := c.checkReady("published"); err != nil {
+		return err
 	}
 	c.Status = StatusPublished
 	c.ReviewerID = &by.ID
@@ -232,7 +278,7 @@ func (c *Claim) Correct(by *User, note string, now time.Time) error {
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can correct published claims.")
 	} else if c.Status != StatusPublished && c.Status != StatusCorrected {
-		return Errorf(ECONFLICT, "Only published claims can be corrected; this claim is %s.", c.Status)
+		return Errorf(ECONFLICT, "Only published claims can be corrected; this claim is %s.", strings.ToLower(c.Status.Label()))
 	} else if note == "" {
 		return FieldError("note", "A correction needs a public note explaining what changed.")
 	}
@@ -249,7 +295,7 @@ func (c *Claim) Retract(by *User, note string, now time.Time) error {
 	if !by.CanReview() {
 		return Errorf(EFORBIDDEN, "Only reviewers and admins can retract claims.")
 	} else if c.Status != StatusPublished && c.Status != StatusCorrected {
-		return Errorf(ECONFLICT, "Only published claims can be retracted; this claim is %s.", c.Status)
+		return Errorf(ECONFLICT, "Only published claims can be retracted; this claim is %s.", strings.ToLower(c.Status.Label()))
 	} else if note == "" {
 		return FieldError("note", "A retraction needs a public note explaining why.")
 	}

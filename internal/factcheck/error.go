@@ -29,6 +29,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Missing lists every readiness item a claim lacks when a submit or
+	// publish is refused (Field is FieldReadiness then); nil otherwise.
+	Missing []ReadinessItem
 }
 
 // Error implements the error interface.
@@ -71,6 +74,16 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Internal error."
+}
+
+// ErrorMissing returns the readiness items a refused submit or publish
+// named (see Claim.Readiness), or nil.
+func ErrorMissing(err error) []ReadinessItem {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Missing
+	}
+	return nil
 }
 
 // ErrorField returns the input field an *Error concerns, or "".

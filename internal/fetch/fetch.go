@@ -156,16 +156,38 @@ func public(a netip.Addr) bool {
 // Article fetches rawURL and extracts the article in it. Every failure is a
 // factcheck.Error on the "url" field with a message an editor can act on.
 func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) {
-	bad := func(format string, args ...any) error {
-		return &factcheck.Error{Code: factcheck.EINVALID, Field: "url", Message: fmt.Sprintf(format, args...)}
+	a, err := f.fetch(ctx, rawURL, "article")
+	if err != nil {
+		return nil, err
 	}
+	if len(a.Body) < 200 {
+		return nil, bad("No article text was found on that page; paste it instead.")
+	}
+	return a, nil
+}
+
+// Page fetches rawURL for what a source citation needs: its title,
+// publisher (the site's name, else its host) and date, where the page
+// gives them; Body may be short or empty. Failures are as Article's.
+func (f *Fetcher) Page(ctx context.Context, rawURL string) (*Article, error) {
+	return f.fetch(ctx, rawURL, "page")
+}
+
+// bad is a fetch failure on the "url" field, worded for an editor.
+func bad(format string, args ...any) error {
+	return &factcheck.Error{Code: factcheck.EINVALID, Field: "url", Message: fmt.Sprintf(format, args...)}
+}
+
+// fetch downloads rawURL within the fetcher's limits and reads it with the
+// readability parser; what names the thing asked for in messages.
+func (f *Fetcher) fetch(ctx context.Context, rawURL, what string) (*Article, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, bad("Enter the full address of the article, starting with https://.")
+		return nil, bad("Enter the full address of the %s, starting with https://.", what)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, bad("Enter the full address of the article, starting with https://.")
+		return nil, bad("Enter the full address of the %s, starting with https://.", what)
 	}
 	wait := time.NewTimer(Timeout)
 	defer wait.Stop()
@@ -203,6 +225,11 @@ func (f *Fetcher) Article(ctx context.Context, rawURL string) (*Article, error) 
 	final := resp.Request.URL
 	a, err := Parse(page, final)
 	if err != nil {
+		if what == "page" && a != nil {
+			// A page to cite needs only its title, even without article text.
+			a.URL, a.Outlet = final.String(), strings.TrimPrefix(final.Hostname(), "www.")
+			return a, nil
+		}
 		return nil, bad("No article text was found on that page; paste it instead.")
 	}
 	a.URL = final.String()
@@ -221,19 +248,23 @@ var ErrNoArticle = errors.New("no article text found")
 // Parse extracts the article in an HTML page with the readability parser:
 // headline, outlet, byline, date and text. base resolves the page's
 // relative links. URL is left empty: the caller knows where the page came
-// from. It returns ErrNoArticle when there is no text to speak of.
+// from. It returns ErrNoArticle, with what it found besides the text
+// (title, outlet, date), when there is no text to speak of.
 func Parse(page []byte, base *url.URL) (*Article, error) {
 	parsed, err := readability.FromReader(bytes.NewReader(page), base)
-	if err != nil || parsed.Node == nil {
+	if err != nil {
 		return nil, ErrNoArticle
 	}
 	a := &Article{Title: clean(parsed.Title()), Outlet: clean(parsed.SiteName()),
-		Author: strings.TrimSpace(strings.TrimPrefix(clean(parsed.Byline()), "By ")), Body: Text(parsed.Node)}
+		Author: strings.TrimSpace(strings.TrimPrefix(clean(parsed.Byline()), "By "))}
 	if t, err := parsed.PublishedTime(); err == nil && !t.IsZero() {
 		a.PublishedAt = &t
 	}
+	if parsed.Node != nil {
+		a.Body = Text(parsed.Node)
+	}
 	if strings.TrimSpace(a.Body) == "" {
-		return nil, ErrNoArticle
+		return a, ErrNoArticle
 	}
 	return a, nil
 }

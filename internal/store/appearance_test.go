@@ -112,9 +112,14 @@ func TestMigrationMakesFirstAppearances(t *testing.T) {
 			if got, _ := s2.ClaimByID(ctx, dated.ID); !got.Appearances[0].AppearedAt.Equal(claimDate) {
 				t.Errorf("dated claim appeared at %v", got.Appearances[0].AppearedAt)
 			}
-			if got, _ := s2.ClaimByID(ctx, inArticle.ID); !got.Appearances[0].AppearedAt.Equal(published) || got.Appearances[0].Article == nil ||
+			// A published claim has a date (the readiness checklist asks for
+			// it); a draft without one appeared when its article was published.
+			if got, _ := s2.ClaimByID(ctx, inArticle.ID); !got.Appearances[0].AppearedAt.Equal(*before[inArticle.ID].ClaimDate) || got.Appearances[0].Article == nil ||
 				got.Appearances[0].Article.Outlet != "Example News" || got.Appearances[0].Article.Body != "" {
 				t.Errorf("claim in a published article: %+v (article %+v)", got.Appearances[0], got.Appearances[0].Article)
+			}
+			if got, _ := s2.ClaimByID(ctx, gone.ID); !got.Appearances[0].AppearedAt.Equal(published) {
+				t.Errorf("undated draft in a published article appeared at %v, want %v", got.Appearances[0].AppearedAt, published)
 			}
 			// The orphan is listed as orphaned in its article, as before.
 			listed, err := s2.ArticleClaims(ctx, a.ID)

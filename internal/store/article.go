@@ -330,7 +330,7 @@ func (s *Store) applyArticleEdit(ctx context.Context, p *articleEdit, by *factch
 		if err := s.inArticle(tx.Model(&factcheck.Claim{}), p.article.ID).Where("status IN ?", factcheck.PublicStatuses()).Count(&public).Error; err != nil {
 			return err
 		} else if public > 0 {
-			return s.bumpPublic(tx)
+			return s.bumpPublicClaims(tx, "article_id = ? AND status IN ?", p.article.ID, factcheck.PublicStatuses())
 		}
 		return nil
 	})

@@ -287,7 +287,7 @@ func (s *Store) ClaimByID(ctx context.Context, id int64) (*factcheck.Claim, erro
 
 func (s *Store) claimByID(db *gorm.DB, id int64) (*factcheck.Claim, error) {
 	var c factcheck.Claim
-	err := s.preloadAppearances(db.Preload("Rating").Preload("Article").Preload("Author").Preload("Reviewer").
+	err := s.preloadAppearances(db.Preload("Rating").Preload("Article").Preload("Author").Preload("Reviewer").Preload("Assignee").
 		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") })).
 		First(&c, id).Error
 	return &c, wrap(err, "Claim")
@@ -311,56 +311,77 @@ func (s *Store) ClaimBySlug(ctx context.Context, slug string) (*factcheck.Claim,
 // more (EINVALID on the field "article_id"). Its cost does not grow with
 // the number of claims: the slug is checked with one index probe.
 func (s *Store) CreateClaim(ctx context.Context, c *factcheck.Claim, by *factcheck.User) error {
-	c.Normalize()
-	c.Version = 1
-	if by != nil {
-		c.AuthorID = &by.ID
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = s.now()
-	}
-	if c.UpdatedAt.IsZero() {
-		c.UpdatedAt = c.CreatedAt
+	return s.CreateClaims(ctx, []*factcheck.Claim{c}, by)
+}
+
+// CreateClaims stores several new draft claims as CreateClaim does, in one
+// transaction: all of them, or (on any error) none.
+func (s *Store) CreateClaims(ctx context.Context, cs []*factcheck.Claim, by *factcheck.User) error {
+	now := s.now()
+	for _, c := range cs {
+		c.Normalize()
+		c.Version = 1
+		if by != nil {
+			c.AuthorID = &by.ID
+		}
+		if c.StatusChangedAt == nil {
+			c.StatusChangedAt = &now
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if c.CreatedAt.IsZero() {
+			c.CreatedAt = now
+		}
+		if c.UpdatedAt.IsZero() {
+			c.UpdatedAt = c.CreatedAt
+		}
 	}
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if c.ArticleID != nil {
-			if err := s.checkArticleRoom(tx, c); err != nil {
+		for _, c := range cs {
+			if err := s.createClaim(tx, c, by); err != nil {
 				return err
 			}
 		}
-		if err := checkRating(tx, c.RatingKey); err != nil {
-			return err
-		}
-		slugTaken, err := uniqueSlug(tx, c)
-		if err != nil {
-			return err
-		}
-		ev := c.Evidence
-		c.Evidence = nil
-		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Create(c).Error; err != nil {
-			return err
-		}
-		c.Evidence = ev
-		if slugTaken {
-			if err := slugFromID(tx, c); err != nil {
-				return err
-			}
-		}
-		if err := syncEvidence(tx, c); err != nil {
-			return err
-		}
-		if s.hasSchema(appearanceVersion) {
-			// The first appearance, as the database made it.
-			c.Appearances = nil
-			if err := s.preloadAppearanceArticles(tx).Where("claim_id = ?", c.ID).Order("position").Find(&c.Appearances).Error; err != nil {
-				return err
-			}
-		}
-		return appendRevision(tx, c, by, "Created", false)
+		return nil
 	})
+}
+
+func (s *Store) createClaim(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User) error {
+	if c.ArticleID != nil {
+		if err := s.checkArticleRoom(tx, c); err != nil {
+			return err
+		}
+	}
+	if err := checkRating(tx, c.RatingKey); err != nil {
+		return err
+	}
+	slugTaken, err := uniqueSlug(tx, c)
+	if err != nil {
+		return err
+	}
+	ev := c.Evidence
+	c.Evidence = nil
+	if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Assignee", "Evidence", "Appearances")...).Create(c).Error; err != nil {
+		return err
+	}
+	c.Evidence = ev
+	if slugTaken {
+		if err := slugFromID(tx, c); err != nil {
+			return err
+		}
+	}
+	if err := syncEvidence(tx, c); err != nil {
+		return err
+	}
+	if s.hasSchema(appearanceVersion) {
+		// The first appearance, as the database made it.
+		c.Appearances = nil
+		if err := s.preloadAppearanceArticles(tx).Where("claim_id = ?", c.ID).Order("position").Find(&c.Appearances).Error; err != nil {
+			return err
+		}
+	}
+	return appendRevision(tx, c, by, "Created", false)
 }
 
 // UpdateClaim applies change to the claim with id inside one transaction,
@@ -390,8 +411,12 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 		}
 		c.Version++
 		c.UpdatedAt = s.now()
+		if c.Status != before {
+			t := c.UpdatedAt
+			c.StatusChangedAt = &t
+		}
 		res := tx.Model(&factcheck.Claim{}).Where("id = ? AND version = ?", c.ID, version).
-			Select("*").Omit(s.claimOmit("id", "created_at", "Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Updates(c)
+			Select("*").Omit(s.claimOmit("id", "created_at", "public_seq", "Rating", "Article", "Author", "Reviewer", "Assignee", "Evidence", "Appearances")...).Updates(c)
 		if res.Error != nil {
 			return res.Error
 		} else if res.RowsAffected == 0 {
@@ -407,7 +432,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by *fact
 			return err
 		}
 		if before.Public() || c.Status.Public() {
-			if err := s.bumpPublic(tx); err != nil {
+			if err := s.bumpPublicClaims(tx, "id = ?", c.ID); err != nil {
 				return err
 			}
 		}
@@ -548,9 +573,12 @@ func syncEvidence(tx *gorm.DB, c *factcheck.Claim) error {
 	return nil
 }
 
-// snapshot is what a revision records of a claim.
+// snapshot is what a revision records of a claim. ClaimDate (YYYY-MM-DD)
+// and Assignee (a name) are absent from revisions older than migration 13.
 type snapshot struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
+	ClaimDate                                                      string
+	Assignee                                                       string
 	Tags                                                           []string
 	Evidence                                                       []factcheck.Evidence
 }
@@ -565,8 +593,15 @@ func appendRevision(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User, note st
 
 // newRevision snapshots c at its current version.
 func newRevision(c *factcheck.Claim, by *factcheck.User, note string, correction bool) (factcheck.Revision, error) {
-	snap, err := json.Marshal(snapshot{Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
-		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence})
+	sn := snapshot{Statement: c.Statement, Quote: c.Quote, Claimant: c.Claimant, Status: string(c.Status), Rating: c.RatingKey,
+		Summary: c.Summary, Rationale: c.Rationale, Tags: c.Tags, Evidence: c.Evidence}
+	if c.ClaimDate != nil {
+		sn.ClaimDate = c.ClaimDate.UTC().Format("2006-01-02")
+	}
+	if c.Assignee != nil && c.AssigneeID != nil {
+		sn.Assignee = c.Assignee.Name
+	}
+	snap, err := json.Marshal(sn)
 	if err != nil {
 		return factcheck.Revision{}, err
 	}
@@ -622,6 +657,13 @@ func (s *Store) CountClaims(ctx context.Context) (map[factcheck.Status]int64, er
 // statementVersion is the migration that adds claim statements.
 const statementVersion = 12
 
+// queueVersion is the migration that adds assignees, return notes,
+// status times and the public sequence; commentsVersion adds comments.
+const (
+	queueVersion    = 13
+	commentsVersion = 14
+)
+
 // claimOmit lists the claim columns a write leaves out: cols, and those
 // the store's schema does not have yet.
 func (s *Store) claimOmit(cols ...string) []string {
@@ -630,6 +672,9 @@ func (s *Store) claimOmit(cols ...string) []string {
 	}
 	if !s.hasSchema(importsVersion) {
 		cols = append(cols, importColumns...)
+	}
+	if !s.hasSchema(queueVersion) {
+		cols = append(cols, "assignee_id", "return_note", "status_changed_at", "public_seq")
 	}
 	return cols
 }

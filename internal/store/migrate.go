@@ -36,6 +36,8 @@ var migrations = []migration{
 	{publicStateVersion, "public version", migratePublicState},
 	{11, "account security", migrateAccountSecurity},
 	{statementVersion, "claim statements", migrateStatements},
+	{queueVersion, "claim queue: assignees, return notes, status times, public sequence", migrateQueue},
+	{commentsVersion, "claim comments", migrateComments},
 	{changeTimesVersion, "public change times", migrateChangeTimes},
 	{webhooksVersion, "webhooks and their job queue", migrateWebhooks},
 	{riverQueueVersion, "job queue, continued", migrateRiverRest},
@@ -472,4 +474,36 @@ func migrateStatements(tx *gorm.DB, d Dialect) error {
 		`INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')`,
 	)
 	return execAll(tx, d, stmts...)
+}
+
+// migrateQueue gives claims what the desk's queue and review need: an
+// assignee, the reviewer's note when a claim was last returned to draft,
+// when the claim entered its status ("waiting since"; existing claims
+// take their last update), and the public version at which readers last
+// saw it change (public_seq), so a node's "Already checked?" matcher
+// reads only the claims that changed since it last looked.
+func migrateQueue(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`ALTER TABLE claims ADD COLUMN assignee_id {{ref}} REFERENCES users(id) ON DELETE SET NULL`,
+		`ALTER TABLE claims ADD COLUMN return_note TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE claims ADD COLUMN status_changed_at {{time}}`,
+		`UPDATE claims SET status_changed_at = updated_at`,
+		`ALTER TABLE claims ADD COLUMN public_seq BIGINT NOT NULL DEFAULT 0`,
+		`CREATE INDEX claims_assignee ON claims(assignee_id, status)`,
+		`CREATE INDEX claims_status_changed ON claims(status, status_changed_at)`,
+		`CREATE INDEX claims_public_seq ON claims(public_seq)`,
+	)
+}
+
+// migrateComments adds the comment thread of each claim.
+func migrateComments(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`CREATE TABLE claim_comments (
+			id {{id}},
+			claim_id {{ref}} NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+			author_id {{ref}} REFERENCES users(id) ON DELETE SET NULL,
+			body TEXT NOT NULL,
+			created_at {{time}} NOT NULL)`,
+		`CREATE INDEX claim_comments_claim ON claim_comments(claim_id, id)`,
+	)
 }

@@ -53,3 +53,13 @@ func migratePublicState(tx *gorm.DB, d Dialect) error {
 		`INSERT INTO public_state (id, version) VALUES (1, 1)`,
 	)
 }
+
+// bumpPublicClaims bumps the public version (see bumpPublic) and stamps
+// the claims matching where with it (public_seq), so a reader of
+// ClaimsChangedSince finds them.
+func (s *Store) bumpPublicClaims(tx *gorm.DB, where string, args ...any) error {
+	if err := s.bumpPublic(tx); err != nil || !s.hasSchema(queueVersion) {
+		return err
+	}
+	return tx.Exec(`UPDATE claims SET public_seq = (SELECT version FROM public_state WHERE id = 1) WHERE `+where, args...).Error
+}

@@ -41,6 +41,7 @@ func TestPublicVersionMovesWithWhatReadersSee(t *testing.T) {
 			var err error
 			c, err = s.UpdateClaim(ctx, c.ID, c.Version, ed, "verdict", func(c *factcheck.Claim) error {
 				c.RatingKey, c.Summary = "true", "Confirmed."
+				ready(c)
 				return nil
 			})
 			return err

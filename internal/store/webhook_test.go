@@ -70,7 +70,10 @@ func TestEmitIsPartOfTheTransaction(t *testing.T) {
 			t.Fatalf("a rolled-back event left %d deliveries", len(ds))
 		}
 		// The real submit raises claim.submitted once.
-		if _, err := s.UpdateClaim(ctx, c.ID, c.Version, ed, "submit", func(c *factcheck.Claim) error { return c.Submit(ed) }); err != nil {
+		if _, err := s.UpdateClaim(ctx, c.ID, c.Version, ed, "submit", func(c *factcheck.Claim) error {
+			ready(c)
+			return c.Submit(ed)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		// Another part of the store raising claim.reappeared.

@@ -156,6 +156,17 @@ type ErrorDetailJSON struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Missing lists every item of the readiness checklist a claim lacks
+	// when a submit or publish is refused (field "readiness").
+	Missing []MissingJSON `json:"missing,omitempty"`
+}
+
+// MissingJSON is one missing readiness item: the field that supplies it
+// ("claim_date", "evidence", …) and its name in words ("the date of the
+// claim").
+type MissingJSON struct {
+	Field string `json:"field"`
+	Label string `json:"label"`
 }
 
 // statusJSON answers the health and readiness probes; Reason says why a
@@ -166,7 +177,11 @@ type statusJSON struct {
 }
 
 func errorJSON(fe *factcheck.Error) ErrorJSON {
-	return ErrorJSON{ErrorDetailJSON{Code: fe.Code, Message: fe.Message, Field: fe.Field}}
+	out := ErrorJSON{ErrorDetailJSON{Code: fe.Code, Message: fe.Message, Field: fe.Field}}
+	for _, m := range fe.Missing {
+		out.Error.Missing = append(out.Error.Missing, MissingJSON{Field: m.Field, Label: m.Label})
+	}
+	return out
 }
 
 // claimJSON turns a claim into its JSON shape; full adds the rationale and

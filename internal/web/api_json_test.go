@@ -80,6 +80,16 @@ func TestJSONShapesGolden(t *testing.T) {
 	}
 	_, desk := call("GET", "/desk/claims/1", nil)
 	golden(t, "claim-draft.json", desk)
+	// A claim the readiness checklist finds incomplete is refused with
+	// every missing item, in words and as a list.
+	status, b = call("POST", "/api/v1/articles/1/claims", map[string]any{"quote": "Critics are unconvinced."})
+	if status != 201 {
+		t.Fatalf("second claim: %d %s", status, b)
+	}
+	if status, b = call("POST", "/api/v1/claims/2/submit", nil); status != 422 {
+		t.Fatalf("incomplete submit: %d %s", status, b)
+	}
+	golden(t, "error-readiness.json", b)
 	call("POST", "/api/v1/claims/1/submit", nil)
 	if status, b = call("POST", "/api/v1/claims/1/publish", nil); status != 200 {
 		t.Fatalf("publish: %d %s", status, b)

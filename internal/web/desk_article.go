@@ -2,12 +2,16 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/match"
 	"claimdesk/internal/spot"
 	"claimdesk/views"
 )
@@ -22,10 +26,18 @@ type articleInput struct {
 	Body        string `json:"body" form:"body"`
 }
 
+// maxSentences caps the sentences of one article. A real article has a
+// few hundred at most; a megabyte of "- " lines splits into hundreds of
+// thousands, whose JSON answer and desk page run to tens of megabytes.
+const maxSentences = 5000
+
 func (in *articleInput) apply(a *factcheck.Article) error {
 	date, err := parseDate("published_at", &in.PublishedAt)
 	if err != nil {
 		return err
+	}
+	if n := len(spot.Split(in.Body)); n > maxSentences {
+		return factcheck.FieldError("body", "This text splits into %d sentences; the desk takes at most %d per article. Paste the article itself, without long lists, tables or logs.", n, maxSentences)
 	}
 	a.Title, a.URL, a.Outlet, a.Author, a.Body, a.PublishedAt = in.Title, in.URL, in.Outlet, in.Author, in.Body, date
 	return nil
@@ -120,10 +132,49 @@ func (s *Server) apiCreateArticle(c echo.Context) error {
 	return c.JSON(http.StatusCreated, articleJSON(a, spot.Suggest(a.Body)))
 }
 
-// deskArticle shows an article split into sentences, check-worthy ones
-// marked with their reasons, and the claims already made from it.
+// deskArticle shows an article on the desk: the sentences worth checking,
+// ranked, with their reasons, speakers and the published claims they may
+// repeat; the text with its sentences marked; and its claims.
 func (s *Server) deskArticle(c echo.Context) error {
 	return s.renderDeskArticle(c, http.StatusOK, "", "")
+}
+
+// Sentence strength on the desk: a score at or above strongScore is
+// "strong", at or above the spotter's threshold "likely", else "weak"
+// (shown quietly, and only when asked for).
+const strongScore = 0.75
+
+// reasonWords are the spotter's reasons as the desk's chips say them.
+var reasonWords = map[string]string{
+	"number": "a figure", "date": "a date", "entity": "names", "attribution": "attributed", "comparison": "a comparison",
+	"legal": "law or rules", "causal": "cause and effect", "opinion": "opinion", "hedge": "hedged", "question": "a question",
+	"first_person": "first person", "prediction": "a prediction", "short": "short", "heading": "a heading",
+}
+
+// sentenceView is one sentence as the desk shows it, split around its
+// claim span.
+func sentenceView(body string, st spot.Sentence, threshold float64) views.SentenceView {
+	sv := views.SentenceView{Start: st.Start, End: st.End, Text: st.Text, Claim: st.Text}
+	if cs, ce := st.ClaimStart, st.ClaimEnd; cs >= st.Start && ce <= st.End && cs < ce {
+		sv.Pre, sv.Claim, sv.Post = body[st.Start:cs], body[cs:ce], body[ce:st.End]
+	}
+	switch {
+	case st.Score >= max(strongScore, threshold):
+		sv.Strength, sv.StrengthText = "strong", "Strong"
+	case st.Score >= threshold:
+		sv.Strength, sv.StrengthText = "likely", "Likely"
+	default:
+		sv.Strength, sv.StrengthText = "weak", "Unlikely"
+	}
+	for _, r := range st.Reasons {
+		if w, ok := reasonWords[r]; ok {
+			sv.Reasons = append(sv.Reasons, w)
+		}
+	}
+	if st.Claimant != nil {
+		sv.Claimant = *st.Claimant
+	}
+	return sv
 }
 
 func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant string) error {
@@ -136,20 +187,14 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 	if err != nil {
 		return err
 	}
-	v := views.DeskArticleView{Page: s.page(c, a.Title), ID: a.ID, Title: a.Title, SourceURL: a.URL, Error: errMsg, Claimant: claimant}
+	v := views.DeskArticleView{Page: s.page(c, a.Title), ID: a.ID, Title: a.Title, SourceURL: a.URL, Error: errMsg, Claimant: claimant, Date: when(a.PublishedAt)}
 	var meta []string
-	for _, m := range []string{a.Outlet, a.Author, fmtDate(a.PublishedAt)} {
+	for _, m := range []string{a.Outlet, a.Author} {
 		if m != "" {
 			meta = append(meta, m)
 		}
 	}
 	v.Meta = strings.Join(meta, " · ")
-	if v.Claimant == "" {
-		v.Claimant = a.Outlet
-		if a.Author != "" {
-			v.Claimant = a.Author
-		}
-	}
 	if c.QueryParam("edited") != "" {
 		orphans := 0
 		for _, cl := range claims {
@@ -162,7 +207,9 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 			v.Notice += " " + strconv.Itoa(orphans) + " claim(s) could not be placed and are listed as orphaned."
 		}
 	}
+	skip := map[int64]bool{}
 	for i := range claims {
+		skip[claims[i].ID] = true
 		cd := deskCard(&claims[i])
 		if claims[i].Anchor.Orphaned {
 			v.Orphaned = append(v.Orphaned, cd)
@@ -170,31 +217,84 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 			v.Claims = append(v.Claims, cd)
 		}
 	}
+	// "Already checked?" is a help: when the matcher cannot be brought up
+	// to date, the sentences are shown without it.
+	m, idx, merr := s.matcher(ctx)
+	var ratings map[string]*factcheck.Rating
+	if merr == nil {
+		rs, err := s.store.Ratings(ctx)
+		if err != nil {
+			return err
+		}
+		ratings = ratingsByKey(rs)
+	}
+	threshold := spot.DefaultThreshold()
 	sents := spot.Suggest(a.Body)
 	v.Total = len(sents)
+	all := make([]views.SentenceView, len(sents))
+	for i, st := range sents {
+		all[i] = sentenceView(a.Body, st, threshold)
+	}
+	// Weak sentences (headings, asides, opinions) are not matched: a
+	// three-word heading is contained in many claims, and would be
+	// flagged as checked when it states nothing.
+	var hits [][]matchHit
+	if merr == nil {
+		texts := make([]string, len(all))
+		for i, sv := range all {
+			if sv.Strength != "weak" {
+				texts[i] = sv.Claim
+			}
+		}
+		hits = m.searchAll(idx, texts, 3, skip)
+	}
 	var para views.ParagraphView
 	for i, st := range sents {
 		if i > 0 && strings.Contains(a.Body[sents[i-1].End:st.Start], "\n") {
 			v.Paragraphs = append(v.Paragraphs, para)
 			para = views.ParagraphView{}
 		}
-		sv := views.SentenceView{Start: st.Start, End: st.End, Text: st.Text, Score: strconv.FormatFloat(st.Score, 'f', 2, 64), Checkworthy: st.Checkworthy}
-		if st.Checkworthy {
-			v.Flagged++
-		}
-		if len(st.Reasons) > 0 {
-			sv.Reasons = "Score " + sv.Score + ": " + strings.Join(st.Reasons, ", ")
+		sv := all[i]
+		switch sv.Strength {
+		case "strong":
+			v.Strong++
+		case "likely":
+			v.Likely++
 		}
 		for _, cl := range claims {
 			if !cl.Anchor.Orphaned && cl.Anchor.Start < st.End && cl.Anchor.End > st.Start {
 				sv.ClaimURL = deskClaimPath(cl.ID)
 			}
 		}
+		if hits != nil {
+			for _, h := range hits[i] {
+				mv := matchView(h, ratings)
+				if h.level == match.Same && sv.Checked == nil {
+					sv.Checked = &mv
+				} else if h.level == match.Maybe && len(sv.Maybe) < 2 {
+					sv.Maybe = append(sv.Maybe, mv)
+				}
+			}
+			if sv.Checked != nil {
+				v.Checked++
+			}
+		}
 		para.Sentences = append(para.Sentences, sv)
+		v.Suggestions = append(v.Suggestions, sv)
 	}
 	if len(para.Sentences) > 0 {
 		v.Paragraphs = append(v.Paragraphs, para)
 	}
+	ranked := make([]views.SentenceView, len(sents))
+	order := make([]int, len(sents))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return sents[order[i]].Score > sents[order[j]].Score })
+	for i, k := range order {
+		ranked[i] = v.Suggestions[k]
+	}
+	v.Suggestions = ranked
 	return s.render(c, status, views.DeskArticlePage(v))
 }
 
@@ -227,50 +327,70 @@ func (s *Server) updateArticle(c echo.Context) error {
 }
 
 // claimSpanInput is a new claim in an article: a byte span, ticked
-// sentences ("start:end" each), or a quote to find in the body.
+// sentences ("start:end" each; each becomes a claim of its own), a
+// phrase inside one sentence (quote and within), or a quote to find in
+// the body.
 type claimSpanInput struct {
 	Start     *int     `json:"start" form:"start"`
 	End       *int     `json:"end" form:"end"`
 	Sel       []string `form:"sel"`
 	One       string   `form:"one"`
+	Within    string   `form:"within"`
 	Quote     string   `json:"quote" form:"quote"`
 	Statement string   `json:"statement" form:"statement"`
 	Claimant  string   `json:"claimant" form:"claimant"`
+	ClaimDate string   `json:"claim_date" form:"claim_date"`
 	Tags      []string `json:"tags"`
 }
 
-// span resolves the input to one byte span, or ok=false when it names none.
-func (in *claimSpanInput) span() (start, end int, ok bool, err error) {
-	sel := in.Sel
-	if in.One != "" {
-		sel = []string{in.One}
+// parseSpan reads "start:end".
+func parseSpan(v string) (int, int, error) {
+	a, b, found := strings.Cut(v, ":")
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if !found || err1 != nil || err2 != nil {
+		return 0, 0, factcheck.FieldError("start", "The selected sentences could not be read; reload the page and select them again.")
 	}
-	if len(sel) > 0 {
-		start, end = -1, -1
-		for _, s := range sel {
-			a, b, found := strings.Cut(s, ":")
-			x, err1 := strconv.Atoi(a)
-			y, err2 := strconv.Atoi(b)
-			if !found || err1 != nil || err2 != nil {
-				return 0, 0, false, factcheck.FieldError("start", "The selected sentences could not be read.")
-			}
-			if start < 0 || x < start {
-				start = x
-			}
-			end = max(end, y)
-		}
-		return start, end, true, nil
-	}
-	if in.Start != nil && in.End != nil {
-		return *in.Start, *in.End, true, nil
-	}
-	return 0, 0, false, nil
+	return x, y, nil
 }
 
-// newArticleClaim makes a draft claim anchored in the article named by
-// :id from a byte span, ticked sentences or a quote. The input comes back
-// with the error so the desk can show the article again.
-func (s *Server) newArticleClaim(c echo.Context) (*factcheck.Claim, *claimSpanInput, error) {
+// statementFrom drafts a statement from the words of a claim, for the
+// editor to reword: no surrounding quotation marks or final full stop, a
+// capital first letter, at most factcheck.MaxStatement bytes.
+func statementFrom(words string) string {
+	st := strings.Join(strings.Fields(words), " ")
+	st = strings.Trim(st, "\"“”‘’'«» ")
+	st = strings.TrimRight(st, ".,;: ")
+	if r, size := utf8.DecodeRuneInString(st); size > 0 {
+		st = string(unicode.ToUpper(r)) + st[size:]
+	}
+	if len(st) > factcheck.MaxStatement {
+		st = strings.TrimSuffix(truncate(st, factcheck.MaxStatement-len("…")), "…")
+	}
+	return st
+}
+
+// sentenceAt returns the suggested sentence that spans [start, end), or
+// the one holding it; ok is false when none does.
+func sentenceAt(sents []spot.Sentence, start, end int) (spot.Sentence, bool) {
+	for _, st := range sents {
+		if st.Start <= start && end <= st.End {
+			return st, true
+		}
+	}
+	return spot.Sentence{}, false
+}
+
+// newArticleClaims makes draft claims anchored in the article named by :id.
+// A ticked sentence becomes a claim of its claim span (the claim without
+// its "…, she said" frame; for a direct quote, the quoted words) with the
+// spotter's speaker; a phrase or an exact span becomes one claim as
+// given. Each claim's date is the article's date and its statement is
+// drafted from its words, unless sent; the speaker is never the article's
+// author: a sentence in the outlet's own voice is the outlet's claim.
+// All are stored, or none. The input comes back with the error so the desk
+// can show the article again.
+func (s *Server) newArticleClaims(c echo.Context) ([]*factcheck.Claim, *claimSpanInput, error) {
 	ctx := c.Request().Context()
 	id, err := articleID(c)
 	if err != nil {
@@ -284,74 +404,121 @@ func (s *Server) newArticleClaim(c echo.Context) (*factcheck.Claim, *claimSpanIn
 	if err != nil {
 		return nil, nil, err
 	}
-	cl := &factcheck.Claim{ArticleID: &a.ID, Statement: in.Statement, Claimant: in.Claimant, Tags: in.Tags}
-	start, end, ok, err := in.span()
+	date, err := parseDate("claim_date", &in.ClaimDate)
+	if err != nil {
+		return nil, &in, err
+	}
+	if date == nil {
+		date = a.PublishedAt
+	}
+	sents := spot.Suggest(a.Body)
+	speaker := func(st spot.Sentence, ok bool) string {
+		if ok && st.Claimant != nil {
+			return *st.Claimant
+		}
+		return a.Outlet
+	}
+	newClaim := func(anchor factcheck.Anchor, claimant string) *factcheck.Claim {
+		cl := &factcheck.Claim{ArticleID: &a.ID, Anchor: anchor, Quote: anchor.Exact, Statement: in.Statement, Claimant: in.Claimant, ClaimDate: date, Tags: in.Tags}
+		if cl.Claimant == "" {
+			cl.Claimant = claimant
+		}
+		if cl.Statement == "" {
+			cl.Statement = statementFrom(anchor.Exact)
+		}
+		return cl
+	}
+	var out []*factcheck.Claim
+	sel := in.Sel
+	if in.One != "" {
+		sel = []string{in.One}
+	}
 	switch {
-	case err != nil:
-	case ok:
-		cl.Anchor, err = factcheck.NewAnchor(a.Body, start, end)
-		cl.Quote = cl.Anchor.Exact
+	case len(sel) > 0 && strings.TrimSpace(in.Quote) == "":
+		for _, v := range sel {
+			start, end, err := parseSpan(v)
+			if err != nil {
+				return nil, &in, err
+			}
+			st, ok := sentenceAt(sents, start, end)
+			if ok && st.Start == start && st.End == end && st.ClaimStart >= start && st.ClaimEnd <= end && st.ClaimStart < st.ClaimEnd {
+				start, end = st.ClaimStart, st.ClaimEnd
+			}
+			anchor, err := factcheck.NewAnchor(a.Body, start, end)
+			if err != nil {
+				return nil, &in, err
+			}
+			cl := newClaim(anchor, speaker(st, ok))
+			cl.Claimant = speaker(st, ok) // ticked sentences bring their own speaker
+			if cl.Claimant == "" {
+				cl.Claimant = in.Claimant
+			}
+			out = append(out, cl)
+		}
+	case in.Start != nil && in.End != nil:
+		anchor, err := factcheck.NewAnchor(a.Body, *in.Start, *in.End)
+		if err != nil {
+			return nil, &in, err
+		}
+		st, ok := sentenceAt(sents, *in.Start, *in.End)
+		out = append(out, newClaim(anchor, speaker(st, ok)))
 	case strings.TrimSpace(in.Quote) != "":
-		cl.Anchor, err = factcheck.FindQuote(a.Body, in.Quote)
-		cl.Quote = cl.Anchor.Exact
+		anchor, err := s.findPhrase(a.Body, in.Quote, in.Within)
+		if err != nil {
+			return nil, &in, err
+		}
+		st, ok := sentenceAt(sents, anchor.Start, anchor.End)
+		out = append(out, newClaim(anchor, speaker(st, ok)))
 	default:
-		err = factcheck.FieldError("quote", "Select a sentence or a phrase of the article (or send start and end, or a quote).")
+		return nil, &in, factcheck.FieldError("quote", "Select a sentence or a phrase of the article (or send start and end, or a quote).")
 	}
-	if err == nil {
-		err = s.store.CreateClaim(ctx, cl, userOf(c))
+	if err := s.store.CreateClaims(ctx, out, userOf(c)); err != nil {
+		return nil, &in, err
 	}
-	return cl, &in, err
+	return out, &in, nil
 }
 
-// createArticleClaim makes a claim from the desk's article view and opens
-// it in the editor, or shows the article again with the message.
+// findPhrase anchors a phrase an editor picked: inside the sentence
+// within names ("start:end") when it is there, else wherever the quote
+// best fits the body.
+func (s *Server) findPhrase(body, phrase, within string) (factcheck.Anchor, error) {
+	if within != "" {
+		if ws, we, err := parseSpan(within); err == nil && ws >= 0 && we <= len(body) && ws < we {
+			p := strings.TrimSpace(phrase)
+			if i := strings.Index(body[ws:we], p); i >= 0 && p != "" {
+				return factcheck.NewAnchor(body, ws+i, ws+i+len(p))
+			}
+		}
+	}
+	return factcheck.FindQuote(body, phrase)
+}
+
+// createArticleClaim makes claims from the desk's article view and opens
+// the first in the editor (the editor links the next), or shows the
+// article again with the message.
 func (s *Server) createArticleClaim(c echo.Context) error {
-	cl, in, err := s.newArticleClaim(c)
+	cls, in, err := s.newArticleClaims(c)
 	switch {
 	case in == nil || factcheck.ErrorCode(err) == factcheck.EINTERNAL:
 		return err
 	case err != nil:
 		return s.renderDeskArticle(c, statusOf(factcheck.ErrorCode(err)), factcheck.ErrorMessage(err), in.Claimant)
 	}
-	return c.Redirect(http.StatusSeeOther, deskClaimPath(cl.ID))
+	path := deskClaimPath(cls[0].ID)
+	if len(cls) > 1 {
+		path += "?made=" + strconv.Itoa(len(cls))
+	}
+	return c.Redirect(http.StatusSeeOther, path)
 }
 
 // apiCreateArticleClaim makes a claim from JSON: 201 ClaimJSON.
 func (s *Server) apiCreateArticleClaim(c echo.Context) error {
-	cl, _, err := s.newArticleClaim(c)
+	cls, _, err := s.newArticleClaims(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.claimJSON(cl, true))
-}
-
-// newClaimPage is the form for a claim without an article, e.g. from a speech.
-func (s *Server) newClaimPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.NewClaimPage(views.NewClaimView{Page: s.page(c, "New claim")}))
-}
-
-// createClaim makes a draft claim without an article.
-func (s *Server) createClaim(c echo.Context) error {
-	var in claimInput
-	if err := bindInput(c, &in); err != nil {
-		return err
+	if len(cls) != 1 {
+		return factcheck.FieldError("start", "Send one claim: start and end, or a quote.")
 	}
-	cl := &factcheck.Claim{}
-	setIf(&cl.Statement, in.Statement)
-	setIf(&cl.Quote, in.Quote)
-	setIf(&cl.Claimant, in.Claimant)
-	date, err := parseDate("claim_date", in.ClaimDate)
-	if err == nil {
-		cl.ClaimDate = date
-		err = s.store.CreateClaim(c.Request().Context(), cl, userOf(c))
-	}
-	switch {
-	case factcheck.ErrorCode(err) == factcheck.EINTERNAL:
-		return err
-	case err != nil:
-		v := views.NewClaimView{Page: s.page(c, "New claim"), Statement: cl.Statement, Quote: cl.Quote, Claimant: cl.Claimant, ClaimDate: dateInput(date),
-			Errors: views.FieldErrors{factcheck.ErrorField(err): factcheck.ErrorMessage(err)}}
-		return s.render(c, statusOf(factcheck.ErrorCode(err)), views.NewClaimPage(v))
-	}
-	return c.Redirect(http.StatusSeeOther, deskClaimPath(cl.ID))
+	return c.JSON(http.StatusCreated, s.claimJSON(cls[0], true))
 }

@@ -1,10 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +34,45 @@ type claimInput struct {
 	Excerpt     string   `json:"excerpt" form:"excerpt"`
 	Stance      string   `json:"stance" form:"stance"`
 	Dir         string   `json:"dir" form:"dir"`
+	// Position puts an added source at this place in the list (undoing a
+	// removal); AssigneeID is a user id, or "" for nobody.
+	Position   *int    `json:"position" form:"position"`
+	AssigneeID *string `json:"-" form:"assignee_id"`
+	// Desk forms only: Undo marks a source put back; Confirm is the
+	// retraction's tick box; From is "queue" when the queue sent it.
+	Undo    string `json:"-" form:"undo"`
+	Confirm string `json:"-" form:"confirm"`
+	From    string `json:"-" form:"from"`
+}
+
+// hasClaimFields reports whether the input carries any field of the claim
+// form (statement through rationale).
+func (in *claimInput) hasClaimFields() bool {
+	return in.Statement != nil || in.Quote != nil || in.Claimant != nil || in.ClaimDate != nil || in.Tags != nil || in.TagList != nil ||
+		in.Rating != nil || in.Summary != nil || in.Rationale != nil
+}
+
+// applyFields sets the claim fields the input carries.
+func (in *claimInput) applyFields(cl *factcheck.Claim) error {
+	date, err := parseDate("claim_date", in.ClaimDate)
+	if err != nil {
+		return err
+	}
+	setIf(&cl.Statement, in.Statement)
+	setIf(&cl.Quote, in.Quote)
+	setIf(&cl.Claimant, in.Claimant)
+	if in.ClaimDate != nil {
+		cl.ClaimDate = date
+	}
+	if in.Tags != nil {
+		cl.Tags = strings.Split(*in.Tags, ",")
+	} else if in.TagList != nil {
+		cl.Tags = in.TagList
+	}
+	setIf(&cl.RatingKey, in.Rating)
+	setIf(&cl.Summary, in.Summary)
+	setIf(&cl.Rationale, in.Rationale)
+	return nil
 }
 
 // opRequest is one claim write as an operation sees it.
@@ -45,76 +85,77 @@ type opRequest struct {
 	api bool
 }
 
+// deskAnswer is what the desk sends back after a write that worked.
+type deskAnswer int
+
+const (
+	// answerEditor swaps the whole editor: a workflow step changed what
+	// may be edited.
+	answerEditor deskAnswer = iota
+	// answerSaved leaves the form as typed and updates the version, the
+	// saved time, the checklist and the field messages around it.
+	answerSaved
+	// answerEvidence swaps the source list (and, after an add, the add
+	// form, empty again for the next source).
+	answerEvidence
+	// answerAssignee swaps the assignee panel, or the queue's row.
+	answerAssignee
+)
+
 // claimOp is one kind of claim write, served by two thin adapters:
-// deskClaimOp (a partial or a redirect) and apiClaimOp (JSON). prepare
-// returns the revision note and the change to apply inside the store's
-// transaction, where the domain checks the workflow and roles.
+// deskClaimOp (parts of the editor, or a redirect) and apiClaimOp (JSON).
+// prepare returns the revision note and the change to apply inside the
+// store's transaction, where the domain checks the workflow and roles.
 type claimOp struct {
 	// created says a JSON success is 201 Created rather than 200.
 	created bool
 	// needsBody says the write reads a body even when it seems empty.
 	needsBody bool
-	prepare   func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
+	// answer is what the desk swaps in on success; feedback is the id of
+	// the message slot beside the control that sends the write.
+	answer   deskAnswer
+	feedback string
+	prepare  func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
 }
 
 // The claim writes. Routes name them; the compiler checks every name.
 var (
-	opDetails = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
-		in := r.in
-		date, err := parseDate("claim_date", in.ClaimDate)
-		if err != nil {
-			return "", nil, err
-		}
-		return "Edited the claim", func(cl *factcheck.Claim) error {
-			if err := cl.CheckEditable(); err != nil {
-				return err
-			}
-			setIf(&cl.Statement, in.Statement)
-			setIf(&cl.Quote, in.Quote)
-			setIf(&cl.Claimant, in.Claimant)
-			if in.ClaimDate != nil {
-				cl.ClaimDate = date
-			}
-			if in.Tags != nil {
-				cl.Tags = strings.Split(*in.Tags, ",")
-			} else if in.TagList != nil {
-				cl.Tags = in.TagList
-			}
-			return nil
-		}, nil
-	}}
+	// opDetails and opVerdict are the claim's text and its verdict, as
+	// older forms and the API send them; opSave is the editor's one form
+	// (and its autosave), any of those fields at once.
+	opDetails = claimOp{needsBody: true, answer: answerSaved, feedback: "save-feedback", prepare: editFields("Edited the claim")}
+	opSave    = claimOp{needsBody: true, answer: answerSaved, feedback: "save-feedback", prepare: editFields("Saved")}
 
-	opVerdict = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
-		in := r.in
-		if in.Version == nil && r.api {
+	opVerdict = claimOp{needsBody: true, answer: answerSaved, feedback: "save-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		if r.in.Version == nil && r.api {
 			return "", nil, factcheck.FieldError("version", "Send the claim's version with every verdict, so a colleague's change is not overwritten.")
 		}
-		return "Set the verdict", func(cl *factcheck.Claim) error {
-			if err := cl.CheckEditable(); err != nil {
-				return err
-			}
-			setIf(&cl.RatingKey, in.Rating)
-			setIf(&cl.Summary, in.Summary)
-			setIf(&cl.Rationale, in.Rationale)
-			return nil
-		}, nil
+		return editFields("Set the verdict")(s, r)
 	}}
 
-	opAddEvidence = claimOp{created: true, needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opAddEvidence = claimOp{created: true, needsBody: true, answer: answerEvidence, feedback: "ev-add-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		ev, err := evidenceFrom(r.in)
 		if err != nil {
 			return "", nil, err
 		}
-		return "Added a source", func(cl *factcheck.Claim) error {
+		note := "Added a source"
+		if r.in.Undo != "" {
+			note = "Put back a removed source"
+		}
+		return note, func(cl *factcheck.Claim) error {
 			if err := cl.CheckEditable(); err != nil {
 				return err
 			}
-			cl.Evidence = append(cl.Evidence, ev)
+			at := len(cl.Evidence)
+			if p := r.in.Position; p != nil && *p >= 0 && *p < at {
+				at = *p
+			}
+			cl.Evidence = append(cl.Evidence[:at], append([]factcheck.Evidence{ev}, cl.Evidence[at:]...)...)
 			return nil
 		}, nil
 	}}
 
-	opEditEvidence = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opEditEvidence = claimOp{needsBody: true, answer: answerEvidence, feedback: "ev-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		ev, err := evidenceFrom(r.in)
 		if err != nil {
 			return "", nil, err
@@ -125,13 +166,13 @@ var (
 		}), nil
 	}}
 
-	opRemoveEvidence = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opRemoveEvidence = claimOp{answer: answerEvidence, feedback: "ev-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		return "Removed a source", withEvidence(r.c, func(cl *factcheck.Claim, i int) {
 			cl.Evidence = append(cl.Evidence[:i], cl.Evidence[i+1:]...)
 		}), nil
 	}}
 
-	opMoveEvidence = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opMoveEvidence = claimOp{answer: answerEvidence, feedback: "ev-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		down := r.in.Dir == "down"
 		return "Reordered the sources", withEvidence(r.c, func(cl *factcheck.Claim, i int) {
 			j := i - 1
@@ -144,19 +185,34 @@ var (
 		}), nil
 	}}
 
-	opSubmit = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
-		return "Submitted for review", func(cl *factcheck.Claim) error { return cl.Submit(r.user) }, nil
+	// opSubmit saves whatever the claim form holds (the desk sends it
+	// along) and submits the claim, or neither: a claim the checklist
+	// finds incomplete is refused with every missing item named.
+	opSubmit = claimOp{answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		return "Submitted for review", func(cl *factcheck.Claim) error {
+			if r.in.hasClaimFields() && cl.Editable() {
+				if err := r.in.applyFields(cl); err != nil {
+					return err
+				}
+			}
+			return cl.Submit(r.user)
+		}, nil
 	}}
 
-	opReturn = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
-		return "Returned to draft", func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user) }, nil
+	opReturn = claimOp{needsBody: true, answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		note := strings.TrimSpace(r.in.Note)
+		return "Returned to draft: " + note, func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user, note) }, nil
 	}}
 
-	opPublish = claimOp{prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opWithdraw = claimOp{answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		return "Withdrawn from review to edit", func(cl *factcheck.Claim) error { return cl.Withdraw(r.user) }, nil
+	}}
+
+	opPublish = claimOp{answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		return "Published", func(cl *factcheck.Claim) error { return cl.Publish(r.user, s.now(), s.cfg.RequireOtherReviewer) }, nil
 	}}
 
-	opCorrect = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opCorrect = claimOp{needsBody: true, answer: answerEditor, feedback: "correct-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		in, u := r.in, r.user
 		return strings.TrimSpace(in.Note), func(cl *factcheck.Claim) error {
 			if !u.CanReview() {
@@ -169,11 +225,52 @@ var (
 		}, nil
 	}}
 
-	opRetract = claimOp{needsBody: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opRetract = claimOp{needsBody: true, answer: answerEditor, feedback: "retract-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		in := r.in
+		if !r.api && in.Confirm != "yes" {
+			return "", nil, factcheck.FieldError("confirm", "Tick the box to confirm: a retraction cannot be undone.")
+		}
 		return strings.TrimSpace(in.Note), func(cl *factcheck.Claim) error { return cl.Retract(r.user, in.Note, s.now()) }, nil
 	}}
+
+	// opAssign gives the claim to a desk user (or nobody), recorded in
+	// its history like any other change.
+	opAssign = claimOp{needsBody: true, answer: answerAssignee, feedback: "assign-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		var u *factcheck.User
+		if r.in.AssigneeID != nil && strings.TrimSpace(*r.in.AssigneeID) != "" {
+			id, err := strconv.ParseInt(strings.TrimSpace(*r.in.AssigneeID), 10, 64)
+			if err != nil {
+				return "", nil, factcheck.FieldError("assignee_id", "Choose someone from the list.")
+			}
+			if u, err = s.store.UserByID(r.c.Request().Context(), id); err != nil {
+				if factcheck.ErrorCode(err) == factcheck.ENOTFOUND {
+					return "", nil, factcheck.FieldError("assignee_id", "Choose someone from the list.")
+				}
+				return "", nil, err
+			}
+		}
+		note := "Unassigned"
+		if u != nil {
+			note = "Assigned to " + u.Name
+		}
+		return note, func(cl *factcheck.Claim) error { return cl.Assign(u) }, nil
+	}}
 )
+
+// editFields is the write of the claim form's fields: a draft only.
+func editFields(note string) func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	return func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+		if _, err := parseDate("claim_date", r.in.ClaimDate); err != nil {
+			return "", nil, err
+		}
+		return note, func(cl *factcheck.Claim) error {
+			if err := cl.CheckEditable(); err != nil {
+				return err
+			}
+			return r.in.applyFields(cl)
+		}, nil
+	}
+}
 
 // withEvidence finds the evidence named by :eid on the claim and applies fn.
 func withEvidence(c echo.Context, fn func(cl *factcheck.Claim, i int)) func(*factcheck.Claim) error {
@@ -239,12 +336,35 @@ func (s *Server) runClaimOp(c echo.Context, op claimOp, api bool) (*opResult, er
 	}
 	u := userOf(c)
 	note, change, err := op.prepare(s, opRequest{c: c, user: u, in: &res.in, api: api})
+	if err == nil && op.answer == answerSaved && res.version == res.before.Version && unchanged(res.before, change) {
+		// An autosave of what is already stored writes nothing: no new
+		// version, no revision.
+		res.note, res.after = note, res.before
+		return res, nil
+	}
 	if err == nil {
 		res.note = note
 		res.after, err = s.store.UpdateClaim(ctx, id, res.version, u, note, change)
 	}
 	res.err = err
 	return res, nil
+}
+
+// unchanged reports whether change leaves the claim's stored fields as
+// they are (it runs on a copy).
+func unchanged(cl *factcheck.Claim, change func(*factcheck.Claim) error) bool {
+	cp := *cl
+	cp.Tags = slices.Clone(cl.Tags)
+	cp.Evidence = slices.Clone(cl.Evidence)
+	if change(&cp) != nil {
+		return false
+	}
+	cp.Normalize()
+	a, b := *cl, cp
+	a.Normalize()
+	same := func(x, y *time.Time) bool { return x == nil && y == nil || x != nil && y != nil && x.Equal(*y) }
+	return a.Statement == b.Statement && a.Quote == b.Quote && a.Claimant == b.Claimant && same(a.ClaimDate, b.ClaimDate) &&
+		slices.Equal(a.Tags, b.Tags) && a.RatingKey == b.RatingKey && a.Summary == b.Summary && a.Rationale == b.Rationale
 }
 
 // apiClaimOp serves op on the JSON API: the claim as ClaimJSON, or the
@@ -265,10 +385,12 @@ func (s *Server) apiClaimOp(op claimOp) echo.HandlerFunc {
 	}
 }
 
-// deskClaimOp serves op on the desk: the claim editor (a partial for
-// htmx) with a notice, or a redirect to it for a plain form; on a refused
-// write, the editor with the message next to its field or, for a stale
-// version, the colleague's changes beside what this editor typed.
+// deskClaimOp serves op on the desk. For htmx it answers with the parts of
+// the editor the write changed (see deskAnswer), and with a refused write
+// it changes nothing the editor typed: the message appears next to the
+// control that was pressed, under its field, or as a conflict opened in
+// place. A plain form gets a redirect to the editor, or the editor again
+// with the message and the input kept.
 func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -276,72 +398,77 @@ func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		fromQueue := res.in.From == "queue"
 		if werr := res.err; werr != nil {
 			if factcheck.ErrorCode(werr) == factcheck.EINTERNAL {
 				return werr
+			}
+			status := statusOf(factcheck.ErrorCode(werr))
+			if fromQueue && isHTMX(c) {
+				return s.renderQueueRow(c, status, res.before, views.Feedback{ID: "q-" + strconv.FormatInt(res.before.ID, 10), Message: factcheck.ErrorMessage(werr), Bad: true})
 			}
 			v, verr := s.claimEditorView(ctx, c, res.before)
 			if verr != nil {
 				return verr
 			}
-			s.explain(ctx, &v, werr, res.version, &res.in)
-			return s.renderEditor(c, statusOf(factcheck.ErrorCode(werr)), v)
+			s.explain(ctx, &v, op, werr, res)
+			if !isHTMX(c) {
+				return s.render(c, status, views.ClaimEditorPage(v))
+			}
+			c.Response().Header().Set("HX-Reswap", "none")
+			return s.render(c, status, views.EditorRefused(v, op.answer == answerSaved || op.feedback == "workflow-feedback"))
 		}
 		if !isHTMX(c) {
+			if fromQueue {
+				return c.Redirect(http.StatusSeeOther, "/desk/claims")
+			}
 			return c.Redirect(http.StatusSeeOther, deskClaimPath(res.after.ID))
+		}
+		if fromQueue {
+			return s.renderQueueRow(c, http.StatusOK, res.after, views.Feedback{ID: "q-" + strconv.FormatInt(res.after.ID, 10), Message: res.note + "."})
 		}
 		v, err := s.claimEditorView(ctx, c, res.after)
 		if err != nil {
 			return err
 		}
+		switch op.answer {
+		case answerSaved:
+			v.Feedback = views.Feedback{ID: op.feedback, Message: "Saved."}
+			return s.render(c, http.StatusOK, views.EditorSaved(v))
+		case answerEvidence:
+			v.Feedback = views.Feedback{ID: "ev-feedback", Message: res.note + "."}
+			if res.before != nil && strings.HasSuffix(c.Path(), "/delete") {
+				v.Removed = removedSource(res.before, res.after)
+			}
+			if c.Request().Header.Get("HX-Target") == "ev-add" {
+				v.Feedback.ID = "ev-add-feedback"
+				return s.render(c, http.StatusOK, views.EvidenceAdded(v))
+			}
+			return s.render(c, http.StatusOK, views.EvidenceChanged(v))
+		case answerAssignee:
+			v.Feedback = views.Feedback{ID: op.feedback, Message: res.note + "."}
+			return s.render(c, http.StatusOK, views.AssigneeChanged(v))
+		}
 		v.Notice = res.note + "."
-		return s.renderEditor(c, http.StatusOK, v)
+		if len(v.Notice) > 200 {
+			v.Notice = truncate(v.Notice, 200)
+		}
+		return s.render(c, http.StatusOK, views.ClaimEditor(v))
 	}
 }
 
-// explain puts an error on the editor: next to its field, as a banner, or
-// for a stale version as a conflict report with the other editor's changes
-// and what this editor tried to save.
-func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, err error, yourVersion int, in *claimInput) {
-	if factcheck.ErrorCode(err) == factcheck.ECONFLICT && yourVersion != v.Version {
-		cv := &views.ConflictView{YourVersion: yourVersion, TheirVersion: v.Version, Editor: "A colleague"}
-		if revs, rerr := s.store.Revisions(ctx, v.ID); rerr == nil && len(revs) > 0 {
-			var mine, theirs *factcheck.Revision
-			for i := range revs {
-				if revs[i].Version == yourVersion {
-					mine = &revs[i]
-				}
-			}
-			theirs = &revs[len(revs)-1]
-			if theirs.Editor != nil {
-				cv.Editor = theirs.Editor.Name
-			}
-			if mine != nil {
-				cv.Changes = changes(parseSnapshot(mine.Snapshot), parseSnapshot(theirs.Snapshot))
-			}
-		}
-		for _, f := range []struct {
-			name string
-			val  *string
-		}{{"Statement", in.Statement}, {"Quote", in.Quote}, {"Claimant", in.Claimant}, {"Rating", in.Rating}, {"Summary", in.Summary}, {"Rationale", in.Rationale}, {"Note", &in.Note}, {"Source title", &in.Title}, {"Source URL", &in.URL}, {"Excerpt", &in.Excerpt}} {
-			if f.val != nil && strings.TrimSpace(*f.val) != "" {
-				cv.YourInput = append(cv.YourInput, views.FieldChange{Field: f.name, New: *f.val})
-			}
-		}
-		v.Conflict = cv
-		return
+// removedSource is the source that before has and after lacks, with its
+// place in the list, for the editor's undo.
+func removedSource(before, after *factcheck.Claim) *views.EvidenceRow {
+	kept := map[int64]bool{}
+	for _, e := range after.Evidence {
+		kept[e.ID] = true
 	}
-	if field := factcheck.ErrorField(err); field != "" {
-		v.Errors = views.FieldErrors{field: factcheck.ErrorMessage(err)}
-		if field == "url" || field == "title" || field == "stance" || field == "excerpt" {
-			v.Errors["evidence"] = factcheck.ErrorMessage(err)
+	for i, e := range before.Evidence {
+		if !kept[e.ID] {
+			row := evidenceRow(e, i, len(before.Evidence))
+			return &row
 		}
-		// Keep what the editor typed so nothing is lost.
-		setIf(&v.Statement, in.Statement)
-		setIf(&v.Quote, in.Quote)
-		setIf(&v.Claimant, in.Claimant)
-		setIf(&v.Summary, in.Summary)
-		setIf(&v.Rationale, in.Rationale)
 	}
-	v.Error = factcheck.ErrorMessage(err)
+	return nil
 }

@@ -113,6 +113,7 @@ func (f *dashFixture) build() {
 		key := keys[f.rnd.IntN(len(keys))]
 		f.update(c.ID, f.ed, "submit", func(c *factcheck.Claim) error {
 			c.RatingKey, c.Summary = key, "Checked."
+			fillForReview(c)
 			return c.Submit(f.ed)
 		})
 		at := created.Add(time.Duration(1+f.rnd.IntN(24*10)) * time.Hour)
@@ -181,13 +182,14 @@ func (f *dashFixture) build() {
 			f.at(sub)
 			f.update(c.ID, f.ed, "submit", func(c *factcheck.Claim) error {
 				c.RatingKey, c.Summary = "false", "Wrong."
+				fillForReview(c)
 				return c.Submit(f.ed)
 			})
 			q = dashQueued{status: factcheck.StatusInReview, entered: sub}
 			if i%4 == 3 {
 				back := sub.Add(f.now.Sub(sub) / 3)
 				f.at(back)
-				f.update(c.ID, f.rev, "return", func(c *factcheck.Claim) error { return c.ReturnToDraft(f.rev) })
+				f.update(c.ID, f.rev, "return", func(c *factcheck.Claim) error { return c.ReturnToDraft(f.rev, "Needs a second source.") })
 				q = dashQueued{status: factcheck.StatusDraft, entered: back}
 			}
 		}

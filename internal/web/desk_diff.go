@@ -3,13 +3,17 @@ package web
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
+	"claimdesk/internal/factcheck"
 	"claimdesk/views"
 )
 
 // snapshotFields is the part of a revision snapshot the desk compares.
+// ClaimDate and Assignee are empty in revisions older than migration 13.
 type snapshotFields struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
+	ClaimDate, Assignee                                            string
 	Tags                                                           []string
 	Evidence                                                       []struct{ Title, URL, Stance string }
 }
@@ -20,36 +24,82 @@ func parseSnapshot(s string) snapshotFields {
 	return f
 }
 
-// changes lists the fields that differ between two snapshots, with a word
-// diff for prose.
-func changes(old, cur snapshotFields) []views.FieldChange {
+// wording turns stored keys into the words people read: rating labels,
+// status words, stances, dates.
+type wording struct {
+	ratings map[string]string
+}
+
+// rating is the label of a rating key; an unknown key is shown as is.
+func (w wording) rating(key string) string {
+	if l, ok := w.ratings[key]; ok {
+		return l
+	}
+	return key
+}
+
+// stanceWords says how a source bears on the claim.
+func stanceWords(st string) string {
+	switch factcheck.Stance(st) {
+	case factcheck.StanceSupports:
+		return "supports the claim"
+	case factcheck.StanceRefutes:
+		return "contradicts the claim"
+	case factcheck.StanceContext:
+		return "context"
+	}
+	return st
+}
+
+// dateWords writes a YYYY-MM-DD date as people read it.
+func dateWords(d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return d
+	}
+	return fmtDate(&t)
+}
+
+// changes lists the fields that differ between two snapshots, in words,
+// with a word diff for prose (markdown stripped).
+func changes(old, cur snapshotFields, w wording) []views.FieldChange {
 	var out []views.FieldChange
 	add := func(field, a, b string, words bool) {
 		if a == b {
 			return
 		}
 		fc := views.FieldChange{Field: field, Old: a, New: b}
-		if words {
+		if words && a != "" && b != "" {
 			fc.Diff = wordDiff(a, b)
 		}
 		out = append(out, fc)
 	}
+	status := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return factcheck.Status(s).Label()
+	}
 	add("Statement", old.Statement, cur.Statement, true)
 	add("Quote", old.Quote, cur.Quote, true)
 	add("Claimant", old.Claimant, cur.Claimant, false)
-	add("Status", old.Status, cur.Status, false)
-	add("Rating", old.Rating, cur.Rating, false)
+	if old.ClaimDate != "" || cur.ClaimDate != "" {
+		add("Date of the claim", dateWords(old.ClaimDate), dateWords(cur.ClaimDate), false)
+	}
+	add("Status", status(old.Status), status(cur.Status), false)
+	add("Assigned to", old.Assignee, cur.Assignee, false)
+	add("Rating", w.rating(old.Rating), w.rating(cur.Rating), false)
 	add("Summary", old.Summary, cur.Summary, true)
-	add("Rationale", old.Rationale, cur.Rationale, true)
+	add("Rationale", stripMarkdown(old.Rationale), stripMarkdown(cur.Rationale), true)
 	add("Tags", strings.Join(old.Tags, ", "), strings.Join(cur.Tags, ", "), false)
 	ev := func(f snapshotFields) string {
 		var lines []string
 		for _, e := range f.Evidence {
-			lines = append(lines, e.Stance+": "+e.Title)
+			lines = append(lines, e.Title+" ("+stanceWords(e.Stance)+")")
 		}
 		return strings.Join(lines, "; ")
 	}
-	add("Evidence", ev(old), ev(cur), true)
+	add("Sources", ev(old), ev(cur), true)
 	return out
 }
 

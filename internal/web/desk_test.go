@@ -109,7 +109,12 @@ func TestAPIWorkflow(t *testing.T) {
 				t.Fatalf("publish: %d", st)
 			}
 			// The card is on the public page and API.
-			if st, body, _ := e.get(e.client(), "/"); st != 200 || !strings.Contains(body, htmlEscape(s1.Text)) {
+			// The card leads with the statement, drafted from the quote for the
+			// editor to reword: no final full stop.
+			if c1.Statement != strings.TrimSuffix(s1.Text, ".") {
+				t.Fatalf("statement drafted from the quote: %q", c1.Statement)
+			}
+			if st, body, _ := e.get(e.client(), "/"); st != 200 || !strings.Contains(body, htmlEscape(c1.Statement)) {
 				t.Fatalf("published claim not on the home page")
 			}
 			if st := e.api("GET", "/api/v1/claims/"+strconv.FormatInt(c1.ID, 10), "", nil, nil); st != 200 {
@@ -189,7 +194,8 @@ func TestAPIRejectsBadInputAndWritesNothing(t *testing.T) {
 		{"empty quote", "POST", claims, tok, map[string]any{"quote": "  ", "claimant": "X"}, 422, "invalid", "quote"},
 		{"span outside body", "POST", claims, tok, map[string]any{"start": 5, "end": 99999, "claimant": "X"}, 422, "invalid", "start"},
 		{"quote not in body", "POST", claims, tok, map[string]any{"quote": "Not in the article.", "claimant": "X"}, 422, "invalid", "quote"},
-		{"missing claimant", "POST", claims, tok, map[string]any{"start": 0, "end": 17}, 422, "invalid", "claimant"},
+		{"claimant too long", "POST", claims, tok, map[string]any{"start": 0, "end": 17, "claimant": strings.Repeat("x", 301)}, 422, "invalid", "claimant"},
+		{"bad claim date", "POST", claims, tok, map[string]any{"start": 0, "end": 17, "claim_date": "yesterday"}, 422, "invalid", "claim_date"},
 		{"unknown rating", "PUT", verdict, tok, map[string]any{"rating": "pants-on-fire", "version": cl.Version}, 422, "invalid", "rating"},
 		{"verdict without version", "PUT", verdict, tok, map[string]any{"rating": "true"}, 422, "invalid", "version"},
 		{"stale version", "PUT", verdict, tok, map[string]any{"rating": "true", "version": cl.Version - 1}, 409, "conflict", "version"},
@@ -242,22 +248,27 @@ func TestDeskFormsNeedCSRFAndShowErrors(t *testing.T) {
 	}
 	apath := resp.Header.Get("Location")
 	st, body, _ = e.get(c, apath)
-	if st != 200 || !strings.Contains(body, `class="sent cw"`) || !strings.Contains(body, "number") {
-		t.Fatalf("intake view: %d, marked=%v", st, strings.Contains(body, `class="sent cw"`))
+	if st != 200 || !strings.Contains(body, `class="sent s-strong`) || !strings.Contains(body, "a figure") {
+		t.Fatalf("intake view: %d, marked=%v", st, strings.Contains(body, `class="sent s-strong`))
 	}
-	st, _, resp = e.postForm(c, apath+"/claims", url.Values{"_csrf": {token}, "claimant": {"Officials"}, "sel": {"19:124", "125:186"}})
+	st, _, resp = e.postForm(c, apath+"/claims", url.Values{"_csrf": {token}, "claimant": {"Officials"}, "sel": {"19:129", "130:197"}})
 	if st != http.StatusSeeOther {
 		t.Fatalf("claim from sentences: %d", st)
 	}
-	cpath := resp.Header.Get("Location")
-	st, body, _ = e.get(c, cpath)
-	if st != 200 || !strings.Contains(body, "Version 1") || !strings.Contains(body, "Submit for review") {
+	// Two ticked sentences make two claims; the first opens, and links the next.
+	loc := resp.Header.Get("Location")
+	cpath, _, _ := strings.Cut(loc, "?")
+	if !strings.HasSuffix(loc, "?made=2") {
+		t.Fatalf("two sentences made %s", loc)
+	}
+	st, body, _ = e.get(c, loc)
+	if st != 200 || !strings.Contains(body, "Version 1") || !strings.Contains(body, "Submit for review") || !strings.Contains(body, "Next claim: More than 160 countries") {
 		t.Fatalf("claim editor: %d", st)
 	}
 	// A stale version shows a conflict report and keeps the editor's text.
 	e.postForm(c, cpath+"/verdict", url.Values{"_csrf": {token}, "version": {"1"}, "rating": {"false"}, "summary": {"First save"}})
 	st, body, _ = e.postForm(c, cpath+"/verdict", url.Values{"_csrf": {token}, "version": {"1"}, "rating": {"true"}, "summary": {"My unsaved words"}})
-	if st != http.StatusConflict || !strings.Contains(body, "Someone saved this claim before you") || !strings.Contains(body, "My unsaved words") || !strings.Contains(body, "First save") {
+	if st != http.StatusConflict || !strings.Contains(body, "saved this claim while you were editing") || !strings.Contains(body, "My unsaved words") || !strings.Contains(body, "First save") {
 		t.Fatalf("conflict: %d", st)
 	}
 	// An editor cannot publish through the form either.
@@ -319,6 +330,15 @@ func TestAdminEditsRatingScale(t *testing.T) {
 	st, _, _ = e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"pants-on-fire"}, "label": {"Pants on fire"}, "value": {"1"}, "color": {"#ff4500"}})
 	if st != 200 {
 		t.Fatalf("add rating: %d", st)
+	}
+	// A colour on which no badge text reaches 4.5:1 is refused, with why;
+	// a built-in rating saved at its own colour is not.
+	st, body, _ = e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"murky"}, "label": {"Murky"}, "color": {"#777777"}})
+	if st != 422 || !strings.Contains(body, "Badge text on #777777 would be hard to read") {
+		t.Fatalf("unreadable colour: %d", st)
+	}
+	if st, _, _ := e.postForm(admin, "/desk/ratings", url.Values{"_csrf": {token}, "key": {"mostly-true"}, "label": {"Mostly true"}, "value": {"4"}, "color": {"#4d9a2a"}}); st != 200 {
+		t.Fatalf("the built-in colour refused: %d", st)
 	}
 	rs, _ := e.store.Ratings(t.Context())
 	last := rs[len(rs)-1]

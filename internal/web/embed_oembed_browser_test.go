@@ -63,7 +63,10 @@ func (e *env) hardClaims() {
 			e.t.Fatal(err)
 		}
 		var err error
-		cl, err = e.store.UpdateClaim(ctx, cl.ID, cl.Version, e.editor, "s", func(c *factcheck.Claim) error { return c.Submit(e.editor) })
+		cl, err = e.store.UpdateClaim(ctx, cl.ID, cl.Version, e.editor, "s", func(c *factcheck.Claim) error {
+			fillForReview(c)
+			return c.Submit(e.editor)
+		})
 		if err == nil {
 			cl, err = e.store.UpdateClaim(ctx, cl.ID, cl.Version, e.reviewer, "p", func(c *factcheck.Claim) error { return c.Publish(e.reviewer, time.Now(), false) })
 		}

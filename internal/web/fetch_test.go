@@ -112,5 +112,5 @@ func TestFetchArticleInBrowser(t *testing.T) {
 		t.Errorf("article text %q (%v)", body, err)
 	}
 	do(t, ctx, "save the fetched article", chromedp.Submit(css("#title")), chromedp.WaitVisible(css(".sent")))
-	waitFor(t, ctx, "a check-worthy sentence", `[...document.querySelectorAll(".sent.cw")].some(s => s.textContent.includes("90 million euros"))`)
+	waitFor(t, ctx, "a check-worthy sentence", `[...document.querySelectorAll(".sent.s-strong, .sent.s-likely")].some(s => s.textContent.includes("90 million euros"))`)
 }

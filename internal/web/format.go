@@ -2,10 +2,15 @@ package web
 
 import (
 	"bytes"
+	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+
+	"claimdesk/views"
 )
 
 // markdown renders rationales: goldmark for CommonMark, bluemonday's UGC
@@ -72,4 +77,68 @@ func lastSpace(s string) int {
 		}
 	}
 	return -1
+}
+
+// Markdown syntax that stripMarkdown removes, keeping the words.
+var (
+	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
+	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	mdLinkTail  = regexp.MustCompile(`\]\((?:https?://|/|#)[^)\s]*\)?`)
+	mdAutolink  = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
+	mdTag       = regexp.MustCompile(`</?[A-Za-z][^>]*>`)
+	mdLineStart = regexp.MustCompile(`(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+|\d{1,3}[.)][ \t]+)`)
+	mdRefDef    = regexp.MustCompile(`(?m)^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$`)
+	mdUnderLead = regexp.MustCompile(`(^|[^\pL\pN])_+([\pL\pN])`)
+	mdUnderEnd  = regexp.MustCompile(`([\pL\pN])_+([^\pL\pN]|$)`)
+	mdEscape    = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!>~|])")
+)
+
+// stripMarkdown returns the words of markdown source without its syntax:
+// emphasis, code ticks, headings, quotes and list markers, links and
+// images (their text kept), HTML tags. It also works on fragments (a
+// search snippet cut out of a rationale), where a link or an emphasis may
+// be open at one end.
+func stripMarkdown(s string) string {
+	s = mdRefDef.ReplaceAllString(s, "")
+	s = mdImage.ReplaceAllString(s, "$1")
+	s = mdLink.ReplaceAllString(s, "$1")
+	s = mdLinkTail.ReplaceAllString(s, "")
+	s = mdAutolink.ReplaceAllString(s, "$1")
+	s = mdTag.ReplaceAllString(s, "")
+	s = mdLineStart.ReplaceAllString(s, "")
+	// Escaped characters stand for themselves: park them in the private
+	// use area while the syntax goes, then put them back.
+	s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return string(rune(0xE000 + int(m[1]))) })
+	s = strings.NewReplacer("**", "", "*", "", "~~", "", "`", "", "__", "").Replace(s)
+	s = mdUnderLead.ReplaceAllString(s, "$1$2")
+	s = mdUnderEnd.ReplaceAllString(s, "$1$2")
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0xE000 && r < 0xE080 {
+			b.WriteByte(byte(r - 0xE000))
+		} else {
+			b.WriteString(s[i : i+size]) // invalid bytes pass through untouched
+		}
+		i += size
+	}
+	return b.String()
+}
+
+const dateTimeLayout = "Jan 2, 2006, 15:04 UTC"
+
+// when is a date for <time>: people read "Nov 21, 2024"; nil is empty.
+func when(t *time.Time) views.When {
+	if t == nil || t.IsZero() {
+		return views.When{}
+	}
+	return views.When{ISO: isoDate(t), Text: fmtDate(t)}
+}
+
+// whenTime is a moment for <time>: "Nov 21, 2024, 14:05 UTC".
+func whenTime(t time.Time) views.When {
+	if t.IsZero() {
+		return views.When{}
+	}
+	return views.When{ISO: t.UTC().Format(time.RFC3339), Text: t.UTC().Format(dateTimeLayout)}
 }

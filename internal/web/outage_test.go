@@ -205,7 +205,8 @@ func TestFullDiskSQLite(t *testing.T) {
 	}
 	// Small writes may still fit in the WAL's old pages; big ones run out.
 	for i := 0; ; i++ {
-		status, body, h = d.writeBody(strings.Repeat("A sentence that needs room on the disk. ", 20000))
+		// About 800 kB in 2,000 sentences (an article may hold at most 5,000).
+		status, body, h = d.writeBody(strings.Repeat("A sentence that needs room on the disk"+strings.Repeat(", and then more room", 18)+". ", 2000))
 		if status == 201 && i < 20 {
 			continue
 		}

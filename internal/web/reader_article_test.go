@@ -35,14 +35,17 @@ func TestUnpublishedArticlesAreNotFoundOnEveryPublicRoute(t *testing.T) {
 			}
 			aid := strconv.FormatInt(art.ID, 10)
 			var draft, review web.ClaimJSON
-			if st := e.api("POST", "/api/v1/articles/"+aid+"/claims", editor, map[string]any{"quote": "the ministry will announce 40 new schools on Monday", "claimant": "Embargoedclaimantmark"}, &draft); st != 201 {
+			if st := e.api("POST", "/api/v1/articles/"+aid+"/claims", editor, map[string]any{"quote": "the ministry will announce 40 new schools on Monday", "claimant": "Embargoedclaimantmark", "claim_date": "2024-11-19"}, &draft); st != 201 {
 				t.Fatalf("draft: %d", st)
 			}
-			if st := e.api("POST", "/api/v1/articles/"+aid+"/claims", editor, map[string]any{"quote": "Officials said the plan costs 12 million euros.", "claimant": "Officials"}, &review); st != 201 {
+			if st := e.api("POST", "/api/v1/articles/"+aid+"/claims", editor, map[string]any{"quote": "Officials said the plan costs 12 million euros.", "claimant": "Officials", "claim_date": "2024-11-19"}, &review); st != 201 {
 				t.Fatalf("claim: %d", st)
 			}
 			rp := "/api/v1/claims/" + strconv.FormatInt(review.ID, 10)
-			if st := e.api("PUT", rp+"/verdict", editor, map[string]any{"rating": "false", "summary": "Embargoedsummarymark", "version": review.Version}, &review); st != 200 {
+			if st := e.api("POST", rp+"/evidence", editor, map[string]string{"url": "https://budget.example/", "title": "Budget", "stance": "refutes"}, &review); st != 201 {
+				t.Fatalf("evidence: %d", st)
+			}
+			if st := e.api("PUT", rp+"/verdict", editor, map[string]any{"rating": "false", "summary": "Embargoedsummarymark", "rationale": "The budget says otherwise.", "version": review.Version}, &review); st != 200 {
 				t.Fatalf("verdict: %d", st)
 			}
 			if st := e.api("POST", rp+"/submit", editor, nil, &review); st != 200 {
@@ -111,7 +114,10 @@ func TestUnpublishedArticlesAreNotFoundOnEveryPublicRoute(t *testing.T) {
 			// alone: the claim in review stays out of it.
 			var pub web.ClaimJSON
 			dp := "/api/v1/claims/" + strconv.FormatInt(draft.ID, 10)
-			if st := e.api("PUT", dp+"/verdict", editor, map[string]any{"rating": "mostly-false", "summary": "Only 30 schools are planned.", "version": draft.Version}, &pub); st != 200 {
+			if st := e.api("POST", dp+"/evidence", editor, map[string]string{"url": "https://schools.example/", "title": "School plan", "stance": "refutes"}, &draft); st != 201 {
+				t.Fatalf("evidence: %d", st)
+			}
+			if st := e.api("PUT", dp+"/verdict", editor, map[string]any{"rating": "mostly-false", "summary": "Only 30 schools are planned.", "rationale": "The plan lists 30.", "version": draft.Version}, &pub); st != 200 {
 				t.Fatalf("verdict: %d", st)
 			}
 			e.api("POST", dp+"/submit", editor, nil, &pub)

@@ -57,7 +57,9 @@ func (e *env) hiddenClaims() []store.ClaimHit {
 func (e *env) publishQuote(quote, rating string) *factcheck.Claim {
 	e.t.Helper()
 	ctx := e.t.Context()
-	c := &factcheck.Claim{Quote: quote, Claimant: "A. Tester", Summary: "Checked.", RatingKey: rating}
+	d := time.Date(2024, 11, 19, 0, 0, 0, 0, time.UTC)
+	c := &factcheck.Claim{Statement: truncateBytes(quote, factcheck.MaxStatement), Quote: quote, Claimant: "A. Tester", ClaimDate: &d, Summary: "Checked.", RatingKey: rating,
+		Rationale: "The record shows it.", Evidence: []factcheck.Evidence{{URL: "https://records.example/", Title: "The record", Stance: factcheck.StanceContext}}}
 	if err := e.store.CreateClaim(ctx, c, e.editor); err != nil {
 		e.t.Fatal(err)
 	}
@@ -692,4 +694,15 @@ func TestArticlePageHighlightsPublishedClaims(t *testing.T) {
 		}
 		last = i
 	}
+}
+
+// truncateBytes cuts s to at most n bytes at a rune boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
 }

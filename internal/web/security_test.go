@@ -95,6 +95,7 @@ var routeRules = map[string]routeRule{
 	"POST /desk/users/:id/totp/reset":            {access: accessDesk, roles: roleAdmins},
 	"GET /desk":                                  {access: accessDesk},
 	"GET /desk/claims":                           {access: accessDesk},
+	"GET /desk/articles":                         {access: accessDesk},
 	"GET /desk/articles/new":                     {access: accessDesk},
 	"POST /desk/articles":                        {access: accessDesk},
 	"POST /desk/articles/fetch":                  {access: accessDesk},
@@ -106,16 +107,23 @@ var routeRules = map[string]routeRule{
 	"POST /desk/claims":                          {access: accessDesk},
 	"GET /desk/claims/:id":                       {access: accessDesk},
 	"GET /desk/claims/:id/history":               {access: accessDesk},
+	"POST /desk/claims/:id/save":                 {access: accessDesk},
 	"POST /desk/claims/:id/details":              {access: accessDesk},
 	"POST /desk/claims/:id/verdict":              {access: accessDesk},
 	"POST /desk/claims/:id/evidence":             {access: accessDesk},
+	"POST /desk/claims/:id/evidence/lookup":      {access: accessDesk},
 	"POST /desk/claims/:id/evidence/:eid":        {access: accessDesk},
 	"POST /desk/claims/:id/evidence/:eid/delete": {access: accessDesk},
 	"POST /desk/claims/:id/evidence/:eid/move":   {access: accessDesk},
 	"POST /desk/claims/:id/submit":               {access: accessDesk},
+	"POST /desk/claims/:id/withdraw":             {access: accessDesk},
+	"POST /desk/claims/:id/assign":               {access: accessDesk},
+	"POST /desk/claims/:id/comments":             {access: accessDesk},
 	"POST /desk/claims/:id/return":               {access: accessDesk, roles: roleReviewers},
+	"GET /desk/claims/:id/publish":               {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/publish":              {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/correct":              {access: accessDesk, roles: roleReviewers},
+	"POST /desk/claims/:id/correct/preview":      {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/retract":              {access: accessDesk, roles: roleReviewers},
 	"POST /desk/claims/:id/appearances":          {access: accessDesk},
 	"GET /desk/dashboard":                        {access: accessDesk},
@@ -398,7 +406,7 @@ func TestStoredXSSIsEscapedEverywhere(t *testing.T) {
 		t.Fatalf("article: %d", st)
 	}
 	var cl web.ClaimJSON
-	if st := s.api("POST", "/api/v1/articles/"+secID(art.ID)+"/claims", authorTok, map[string]any{"quote": sentence, "claimant": "Claimant " + p, "tags": []string{"tag " + p}}, &cl); st != 201 {
+	if st := s.api("POST", "/api/v1/articles/"+secID(art.ID)+"/claims", authorTok, map[string]any{"quote": sentence, "claimant": "Claimant " + p, "tags": []string{"tag " + p}, "claim_date": "2024-11-19"}, &cl); st != 201 {
 		t.Fatalf("claim: %d", st)
 	}
 	cp := "/api/v1/claims/" + secID(cl.ID)

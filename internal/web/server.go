@@ -121,6 +121,9 @@ type Server struct {
 	// nodes share (auth_key.go); sso is single sign-on, nil when off.
 	keys *keyring
 	sso  *sso
+
+	// matches answers "Already checked?" (desk_match.go).
+	matches *matchIndex
 }
 
 // New builds the server around st: its dependencies first, then the
@@ -178,6 +181,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		embedJS:   httpcache.New("text/javascript; charset=utf-8", js, true),
 		requestID: newRequestIDs(), secure: secureHeaderSet(cfg.SecureCookies)}
 	s.keys = &keyring{store: st, mfaKey: cfg.MFAKey}
+	s.matches = newMatchIndex(st)
 	if cfg.OIDC.Issuer != "" {
 		s.sso = newSSO(cfg.OIDC, cfg.BaseURL)
 	}
@@ -224,6 +228,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // requests for up to 20 seconds.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	go s.warmMatches(ctx)
 	return serveUntil(ctx, srv, l, 20*time.Second)
 }
 

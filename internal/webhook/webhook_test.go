@@ -66,7 +66,23 @@ func (d *desk) step(c *factcheck.Claim, by *factcheck.User, change func(*factche
 }
 
 func (d *desk) submit(c *factcheck.Claim) *factcheck.Claim {
-	return d.step(c, d.editor, func(c *factcheck.Claim) error { return c.Submit(d.editor) })
+	return d.step(c, d.editor, func(c *factcheck.Claim) error {
+		// What the readiness checklist asks for, where the test left it out.
+		if c.Statement == "" {
+			c.Statement = "Claim " + c.Slug
+		}
+		if c.ClaimDate == nil {
+			d := time.Date(2024, 11, 19, 0, 0, 0, 0, time.UTC)
+			c.ClaimDate = &d
+		}
+		if c.Rationale == "" {
+			c.Rationale = "The record shows it."
+		}
+		if len(c.Evidence) == 0 {
+			c.Evidence = []factcheck.Evidence{{URL: "https://records.example/", Title: "The record", Stance: factcheck.StanceContext}}
+		}
+		return c.Submit(d.editor)
+	})
 }
 
 func (d *desk) publish(c *factcheck.Claim) *factcheck.Claim {
