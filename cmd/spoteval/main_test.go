@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"claimdesk/internal/labelled"
 	"claimdesk/internal/match"
 )
 
@@ -58,6 +60,89 @@ func TestRescorerReproduces(t *testing.T) {
 	for _, line := range strings.Split(b.String(), "\n") {
 		if strings.Contains(line, "cross-validated") && !strings.Contains(line, "(+") {
 			t.Errorf("re-scorer does not beat BM25 out of fold: %s", line)
+		}
+	}
+}
+
+// TestClaimantLabels: claimant-labels.tsv parses and every labelled offset
+// is the start of a sentence spot.Suggest returns (loadClaimants refuses
+// any other), for own-test always and for the shared articles when they
+// are beside the repository.
+func TestClaimantLabels(t *testing.T) {
+	cwd, _ := os.Getwd()
+	root, err := labelled.FindUp(cwd, "internal/spot/testdata/eval")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(root, "internal/spot/testdata/eval")
+	labels := filepath.Join(data, "claimant-labels.tsv")
+	count := func(docs []claimantDoc, corpus string) int {
+		n := 0
+		for _, d := range docs {
+			if d.corpus == corpus {
+				n += len(d.gold)
+			}
+		}
+		return n
+	}
+	docs, err := loadClaimants(labels, data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(docs, "own-test"); n < 20 {
+		t.Errorf("own-test: %d labelled sentences, want the file's 30-odd", n)
+	}
+	if count(docs, "shared") != 0 {
+		t.Error("shared sentences loaded without the shared articles")
+	}
+	var b bytes.Buffer
+	if err := printClaimant(&b, data, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "shared (development)   skipped: shared/articles not found") {
+		t.Errorf("without the shared articles the claimant report should say it skips them:\n%s", b.String())
+	}
+	dir, err := labelled.FindUp(cwd, "shared/articles")
+	if err != nil {
+		t.Skip("skipped the shared labels: shared/articles (the real news articles) is not beside the repository")
+	}
+	docs, err = loadClaimants(labels, data, filepath.Join(dir, "shared/articles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(docs, "shared"); n < 40 {
+		t.Errorf("shared: %d labelled sentences, want the file's 60-odd", n)
+	}
+}
+
+// TestClaimantMatch: the scoring rule does what claimantMatch says.
+func TestClaimantMatch(t *testing.T) {
+	cases := []struct {
+		gold, got string
+		want      bool
+	}{
+		{"-", "", true},
+		{"-", "The ministry", false},
+		{"Mary Wareham", "", false},
+		{"Mary Wareham", "mary wareham", true},
+		{"The Pentagon", "Pentagon", true},
+		{"Lloyd Austin", "Defense Secretary Lloyd Austin", true},
+		{"Lloyd Austin", "Austin", true},
+		{"Lloyd Austin", "Lloyd", false},
+		{"Vladimir Putin", "Russian President Vladimir Putin", true},
+		{"One official", "The official", true},
+		{"two U.S. officials", "Two U.S. officials", true},
+		{"the city’s traffic authority", "the city's traffic authority", true},
+		{"Nadia Petrov", "Nadia Petrov of OpenLine", true},
+		{"analysts at AgriBank", "analysts", true},
+		{"Mary Wareham", "Mary Wareham, deputy director of the arms division", true},
+		{"Biden", "the Biden administration", false},
+		{"Helen Cho", "Dev Patel", false},
+		{"the Institute for Fiscal Studies", "Fiscal Studies (IFS", false},
+	}
+	for _, tc := range cases {
+		if got := claimantMatch(tc.gold, tc.got); got != tc.want {
+			t.Errorf("claimantMatch(%q, %q) = %v, want %v", tc.gold, tc.got, got, tc.want)
 		}
 	}
 }
