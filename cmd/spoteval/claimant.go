@@ -29,11 +29,17 @@ type claimantDoc struct {
 }
 
 // claimantCorpora lists the corpora of claimant-labels.tsv in report
-// order, with where their files are (relative to the eval data or to the
-// shared articles) and how each row is marked.
-var claimantCorpora = []struct{ name, label string }{
-	{"shared", "shared (development)"},
-	{"own-test", "own-test (own news)"},
+// order and how each row is marked. A held-out corpus gets its figure
+// printed but never its misses, so that the claimant rules cannot be
+// fitted to it: blind was labelled before the rules were improved and
+// is the one estimate for unseen news.
+var claimantCorpora = []struct {
+	name, label string
+	heldOut     bool
+}{
+	{"shared", "shared (development)", false},
+	{"own-test", "own-test (own news)", false},
+	{"blind", "blind (held out for claimants)", true},
 }
 
 // loadClaimants reads claimant-labels.tsv: "corpus\tfile\tstart\tclaimant"
@@ -79,7 +85,7 @@ func loadClaimants(path, data, articles string) ([]claimantDoc, error) {
 				continue
 			}
 			base, checkHash = articles, true
-		case "own-test":
+		case "own-test", "blind":
 		default:
 			return nil, fmt.Errorf("%s:%d: unknown corpus %q", path, n, g.corpus)
 		}
@@ -254,8 +260,9 @@ func printClaimant(w io.Writer, data, articles string, verbose bool) error {
 	fmt.Fprintln(w, "Claimant (who makes the claim) on attributed sentences, against claimant-labels.tsv.")
 	fmt.Fprintln(w, "shared is a development figure: the claimant rules were written while reading those")
 	fmt.Fprintln(w, "articles. own-test is the project's own held-out news (not quoted by the claimant")
-	fmt.Fprintln(w, "tests, but written in-house). Neither is unseen news.")
-	fmt.Fprintf(w, "%-22s %10s %6s %6s | %10s %6s\n", "corpus", "attributed", "right", "share", "own voice", "right")
+	fmt.Fprintln(w, "tests, but written in-house). blind is held out for claimants: labelled before the")
+	fmt.Fprintln(w, "rules were improved, its misses are never listed; its first figure is the honest one.")
+	fmt.Fprintf(w, "%-31s %10s %6s %6s | %10s %6s\n", "corpus", "attributed", "right", "share", "own voice", "right")
 	var all []claimantDoc
 	for _, c := range claimantCorpora {
 		var ds []claimantDoc
@@ -265,7 +272,7 @@ func printClaimant(w io.Writer, data, articles string, verbose bool) error {
 			}
 		}
 		if c.name == "shared" && articles == "" {
-			fmt.Fprintf(w, "%-22s skipped: shared/articles not found beside the repository\n", c.label)
+			fmt.Fprintf(w, "%-31s skipped: shared/articles not found beside the repository\n", c.label)
 			continue
 		}
 		printClaimantRow(w, c.label, ds)
@@ -278,6 +285,10 @@ func printClaimant(w io.Writer, data, articles string, verbose bool) error {
 	fmt.Fprintln(w, "right when no claimant is predicted. Goal: >= 0.90 of attributed sentences in unseen news.")
 	if verbose {
 		for _, c := range claimantCorpora {
+			if c.heldOut {
+				fmt.Fprintf(w, "(%s: misses not listed, held out)\n", c.name)
+				continue
+			}
 			var ds []claimantDoc
 			for _, d := range docs {
 				if d.corpus == c.name {
@@ -298,5 +309,5 @@ func printClaimant(w io.Writer, data, articles string, verbose bool) error {
 
 func printClaimantRow(w io.Writer, label string, docs []claimantDoc) {
 	sc := scoreClaimants(docs)
-	fmt.Fprintf(w, "%-22s %10d %6d %6.3f | %10d %6d\n", label, sc.named, sc.namedRight, ratio(sc.namedRight, sc.named), sc.own, sc.ownRight)
+	fmt.Fprintf(w, "%-31s %10d %6d %6.3f | %10d %6d\n", label, sc.named, sc.namedRight, ratio(sc.namedRight, sc.named), sc.own, sc.ownRight)
 }

@@ -66,7 +66,7 @@ func TestRescorerReproduces(t *testing.T) {
 
 // TestClaimantLabels: claimant-labels.tsv parses and every labelled offset
 // is the start of a sentence spot.Suggest returns (loadClaimants refuses
-// any other), for own-test always and for the shared articles when they
+// any other), for own-test and blind always and for the shared articles when they
 // are beside the repository.
 func TestClaimantLabels(t *testing.T) {
 	cwd, _ := os.Getwd()
@@ -92,6 +92,9 @@ func TestClaimantLabels(t *testing.T) {
 	if n := count(docs, "own-test"); n < 20 {
 		t.Errorf("own-test: %d labelled sentences, want the file's 30-odd", n)
 	}
+	if n := count(docs, "blind"); n < 50 {
+		t.Errorf("blind: %d labelled sentences, want the file's 60-odd", n)
+	}
 	if count(docs, "shared") != 0 {
 		t.Error("shared sentences loaded without the shared articles")
 	}
@@ -99,7 +102,7 @@ func TestClaimantLabels(t *testing.T) {
 	if err := printClaimant(&b, data, "", false); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "shared (development)   skipped: shared/articles not found") {
+	if !strings.Contains(b.String(), "shared (development)            skipped: shared/articles not found") {
 		t.Errorf("without the shared articles the claimant report should say it skips them:\n%s", b.String())
 	}
 	dir, err := labelled.FindUp(cwd, "shared/articles")
