@@ -74,16 +74,204 @@ func words(text string, s, e int) []word {
 	return out
 }
 
-// reportVerb holds the verbs that attribute a statement to its subject.
-var reportVerb = set(
-	"said", "says", "say", "told", "tells", "added", "adds", "noted", "notes", "wrote",
-	"writes", "stated", "states", "argued", "argues", "warned", "warns", "explained",
-	"announced", "announces", "reported", "reports", "claimed", "claims", "insisted",
-	"insists", "tweeted", "posted", "confirmed", "confirms", "estimated", "estimates",
-	"testified", "acknowledged", "admitted", "found", "finds", "showed", "shows",
-	"concluded", "concludes", "contended", "maintained", "observed", "recalled",
-	"replied", "responded", "declared", "countered", "cautioned",
-)
+// reportLemmas lists the verbs that attribute a statement, a finding,
+// a stance or a promise to their subject: verbs of saying, arguing,
+// warning, promising, believing, predicting and ruling, and of reporting
+// a finding. Each entry is "base" or "base:past" for an irregular past;
+// reportForm holds their finite forms and "-ing" forms. Some take extra
+// conditions (see reports).
+var reportLemmas = []string{
+	"say:said", "tell:told", "write:wrote", "add", "note", "argue", "emphasize", "emphasise",
+	"stress", "call", "criticize", "criticise", "condemn", "describe", "reveal", "disclose",
+	"promise", "pledge", "vow", "cite", "reference", "mention", "urge", "believe", "expect",
+	"forecast:forecast", "predict", "rule", "warn", "caution", "insist", "claim", "estimate",
+	"report", "announce", "conclude", "find:found", "show:showed", "testify", "acknowledge",
+	"admit:admitted", "concede", "deny", "confirm", "explain", "stated", "declare", "assert",
+	"contend", "allege", "accuse", "question", "express", "defend", "welcome", "dismiss",
+	"reject", "observe", "recall", "reply", "respond", "counter", "tweet", "suggest", "view",
+	"raise", "complain",
+}
+
+// reportForm maps each form of reportLemmas to its base and whether it
+// is the "-ing" form.
+var reportForm = func() map[string]reportVerb {
+	m := map[string]reportVerb{}
+	for _, l := range reportLemmas {
+		base, past, irregular := strings.Cut(l, ":")
+		if base == "stated" {
+			// Only the past: "states" and "state" are most often nouns.
+			m["stated"] = reportVerb{base: "state"}
+			continue
+		}
+		if !irregular {
+			past = pastOf(base)
+		}
+		m[base] = reportVerb{base: base}
+		m[thirdPerson(base)] = reportVerb{base: base}
+		m[past] = reportVerb{base: base}
+		if base == "forecast" {
+			m["forecasted"] = reportVerb{base: base}
+		}
+		m[ingOf(base)] = reportVerb{base: base, ing: true}
+	}
+	return m
+}()
+
+// reportVerb is one form of a reporting verb.
+type reportVerb struct {
+	base string
+	ing  bool
+}
+
+func thirdPerson(b string) string {
+	switch {
+	case strings.HasSuffix(b, "y") && !strings.ContainsRune("aeiou", rune(b[len(b)-2])):
+		return b[:len(b)-1] + "ies"
+	case strings.HasSuffix(b, "s") || strings.HasSuffix(b, "sh") || strings.HasSuffix(b, "ch") || strings.HasSuffix(b, "x"):
+		return b + "es"
+	}
+	return b + "s"
+}
+
+func pastOf(b string) string {
+	switch {
+	case strings.HasSuffix(b, "e"):
+		return b + "d"
+	case strings.HasSuffix(b, "y") && !strings.ContainsRune("aeiou", rune(b[len(b)-2])):
+		return b[:len(b)-1] + "ied"
+	}
+	return b + "ed"
+}
+
+func ingOf(b string) string {
+	switch {
+	case b == "admit":
+		return "admitting"
+	case strings.HasSuffix(b, "ee"):
+		return b + "ing"
+	case strings.HasSuffix(b, "e"):
+		return b[:len(b)-1] + "ing"
+	}
+	return b + "ing"
+}
+
+// modalBefore holds words after which a verb is hypothetical, future or
+// an infinitive, and so reports nothing yet: "They might say", "is
+// expected to announce".
+var modalBefore = set("might", "may", "could", "would", "should", "can", "must", "will", "shall",
+	"to", "might've", "could've", "would've", "should've")
+
+// progressiveAux holds the auxiliaries of "are raising concerns".
+var progressiveAux = set("is", "are", "was", "were", "been", "be")
+
+// adverbBefore holds adverbs that may stand between a subject or
+// auxiliary and its verb ("have strongly criticized", "might also say").
+var adverbBefore = set("also", "not", "never", "now", "still", "again", "already", "previously",
+	"repeatedly", "strongly", "sharply", "firmly", "publicly", "privately", "openly", "recently",
+	"initially", "quickly", "immediately", "swiftly", "flatly", "widely", "long", "often",
+	"frequently", "consistently", "explicitly", "reportedly", "later", "earlier", "once",
+	"further", "even", "generally", "largely", "increasingly", "loudly", "angrily", "separately",
+	"jointly", "only", "just", "first", "then", "too", "likewise", "similarly", "however",
+	"herself", "himself", "itself", "themselves", "has", "have", "had")
+
+// findingSubject holds nouns that report a finding ("the study found",
+// "a city inspection found"); "found" and "showed" after any other
+// subject are finding things, not reporting.
+var findingSubject = set("study", "studies", "report", "reports", "survey", "surveys", "poll", "polls",
+	"researchers", "scientists", "data", "analysis", "review", "audit", "audits", "investigation",
+	"inquiry", "investigators", "census", "figures", "statistics", "records", "research",
+	"experts", "trial", "trials", "tests", "test", "inspectors", "inspection", "auditors", "paper",
+	"authors", "agency", "office", "ministry", "department", "bureau", "regulator", "commission",
+	"assessment", "evaluation", "analysts", "economists", "court", "panel", "watchdog", "committee",
+	"team", "numbers", "estimates", "results", "findings", "evidence", "model", "modelling")
+
+// nounAfterVerb holds words that, after a "-s" form, show it was a noun:
+// "Media reports said", "the claims were".
+var nounAfterVerb = set("is", "are", "was", "were", "have", "had", "has", "say", "said", "show",
+	"showed", "suggest", "suggested", "of", "from", "by", "about", "that", "to")
+
+// preposition holds words after which a verb form is a noun: "in
+// reports", "of claims".
+var preposition = set("in", "of", "on", "at", "by", "for", "with", "from", "about", "into",
+	"over", "under", "after", "before", "amid", "despite", "against", "among", "between")
+
+// concernWord holds what "raise" raises when it reports a stance.
+var concernWord = set("concern", "concerns", "questions", "doubts", "alarm", "objections", "fears", "the")
+
+// reports reports whether ws[i] is a reporting verb used as one: a
+// verb of reportLemmas, not a noun ("a say", "media reports said"), not
+// hypothetical or an infinitive ("might say", "to announce"), not
+// passive ("were told"), an "-ing" form only after "is/are/was/were"
+// ("are raising concerns": "…, citing …" adds the outlet's own context),
+// and with the complements some verbs need ("found" after a study,
+// "called the move", "ruled that", "views X as", "raised concerns").
+func reports(text string, ws []word, i int) bool {
+	v, ok := reportForm[ws[i].low]
+	if !ok {
+		return false
+	}
+	if ws[i].cap && i > 0 && !quoteBetween(text, ws[i-1].e, ws[i].s) {
+		return false // "Omar Said", "Raymond Carver": a name
+	}
+	w := ws[i].low
+	prev, next := "", ""
+	if i > 0 {
+		prev = ws[i-1].low
+	}
+	if i+1 < len(ws) {
+		next = ws[i+1].low
+	}
+	// The word before, past adverbs: "might also say", "are now raising".
+	k := i - 1
+	for k >= 0 && (adverbBefore[ws[k].low] || !ws[k].cap && len(ws[k].low) > 4 && strings.HasSuffix(ws[k].low, "ly")) && !(k > 0 && ws[k-1].comma) {
+		k--
+	}
+	before := ""
+	if k >= 0 {
+		before = ws[k].low
+	}
+	if modalBefore[before] || modalBefore[prev] || strings.HasSuffix(before, "n't") && w == v.base {
+		return false
+	}
+	if v.ing {
+		return progressiveAux[before]
+	}
+	if passiveAux[prev] || determiner[prev] || preposition[prev] || passiveAux[before] {
+		return false // "have been reported", "an estimated 57 million", "in reports"
+	}
+	if w != v.base && w == thirdPerson(v.base) && nounAfterVerb[next] && v.base != "say" {
+		return false // "media reports said", "the claims were"
+	}
+	switch v.base {
+	case "say":
+		return !(w == "say" && notReporting[prev]) && !sayNounBefore[prev]
+	case "find", "show":
+		for j := i - 1; j >= 0 && j >= i-5; j-- {
+			if findingSubject[strings.TrimSuffix(ws[j].low, "'s")] {
+				return true
+			}
+		}
+		return false
+	case "call":
+		return next != "off" && next != "up" && next != "in" && next != "back" && next != "out" &&
+			(determiner[next] || pronounSubject[next] || next == "him" || next == "her" || next == "them" ||
+				next == "for" || next == "on" || i+1 < len(ws) && quoteBetween(text, ws[i].e, ws[i+1].s))
+	case "rule":
+		return w == "ruled" || next == "that"
+	case "view":
+		for j := i + 1; j < len(ws); j++ {
+			if ws[j].low == "as" {
+				return true
+			}
+		}
+		return false
+	case "raise":
+		return concernWord[next]
+	case "add":
+		return ws[i].comma || next == "that" || i+1 == len(ws) || i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, ws[i].s))
+	}
+	return true
+}
 
 // pronounSubject holds subjects that name no one by themselves.
 var pronounSubject = set("he", "she", "they", "it", "we", "i", "you")
@@ -195,18 +383,12 @@ func attributeOne(text string, s, e int) attribution {
 	// subject right before it or, after a quotation or a comma, right
 	// after it ("…,” said Edel.").
 	for i, w := range ws {
-		if !reportVerb[w.low] || !isAttribution(toTokens(ws), i) && w.low != "said" && w.low != "says" {
+		if !reports(text, ws, i) {
 			continue
-		}
-		if i > 0 && (passiveAux[ws[i-1].low] || determiner[ws[i-1].low]) {
-			continue // "have been reported", "were told", "an estimated 57 million"
-		}
-		if (w.low == "added" || w.low == "adds") && !(w.comma || i+1 < len(ws) && ws[i+1].low == "that" || i+1 == len(ws) || i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, w.s))) {
-			continue // "the project added a study area"
 		}
 		// Subject before the verb: back to a comma, a quote or the start.
 		j := i
-		for j > 0 && !ws[j-1].comma && i-j < 9 && !clauseWord[ws[j-1].low] && !quoteBetween(text, ws[j-1].e, ws[j].s) {
+		for j > 0 && !ws[j-1].comma && i-j < 9 && !(clauseWord[ws[j-1].low] && !nounAnd(ws, j-1)) && !quoteBetween(text, ws[j-1].e, ws[j].s) {
 			if ws[j-1].low == "of" && !(ws[j].cap || ws[j].low == "the" && j+1 < i && ws[j+1].cap) {
 				break // "half of the 50,000 a year its agency": no name
 			}
@@ -214,7 +396,7 @@ func attributeOne(text string, s, e int) attribution {
 		}
 		// "Dr. Samuel Okafor, who leads the program, said 27 children…":
 		// the subject opens the sentence before an aside in commas.
-		if j == i && i > 0 && ws[i-1].comma && i+1 < len(ws) && !nameFollows(ws, i) && !quoteBetween(text, s, ws[i-1].e) {
+		if j == i && i > 0 && ws[i-1].comma && i+1 < len(ws) && !(inverts(w) && nameFollows(ws, i)) && !quoteBetween(text, s, ws[i-1].e) {
 			k := 0
 			for k < i && !ws[k].comma {
 				k++
@@ -226,6 +408,12 @@ func attributeOne(text string, s, e int) attribution {
 				a.setQuote(text, qs, qe, ok)
 				return a
 			}
+		}
+		if j < i && firstPerson(ws[j:i]) {
+			continue // "As I wrote", "we found": the author's own voice
+		}
+		if j > 0 && (ws[j-1].low == "who" || ws[j-1].low == "which") {
+			continue // "Trump, who has promised …": a description, not a source
 		}
 		if j < i && !(j > 0 && ws[j-1].low == "that") {
 			subj := subjectOf(text, ws[j:i])
@@ -247,7 +435,7 @@ func attributeOne(text string, s, e int) attribution {
 			return a
 		}
 		// Subject after the verb: "…,” said Karin Edel of the institute.
-		if i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, ws[i].s)) && i+1 < len(ws) && (nameFollows(ws, i) || len(ws)-i <= 9) {
+		if inverts(w) && i > 0 && (ws[i-1].comma || quoteBetween(text, ws[i-1].e, ws[i].s)) && i+1 < len(ws) && (nameFollows(ws, i) || len(ws)-i <= 9) {
 			k := i + 1
 			for k < len(ws) && !ws[k-1].comma && k-i <= 10 {
 				k++
@@ -319,6 +507,42 @@ func indexOfVerb(ws []word, w word) int {
 	return len(ws) - 1
 }
 
+// invertingVerb holds the reporting verbs that follow the claim with
+// their subject after them: "…,” said Karin Edel. Others keep the
+// subject first ("Biden, then a candidate, condemned Trump's decision").
+var invertingVerb = set("say", "add", "write", "note", "explain", "warn", "argue", "insist", "declare",
+	"observe", "caution", "counter", "respond", "reply", "recall", "conclude", "state", "tell")
+
+// inverts reports whether the verb w may come before its subject.
+func inverts(w word) bool {
+	return invertingVerb[reportForm[w.low].base]
+}
+
+// nounAnd reports whether ws[k], an "and", joins two nouns of one
+// subject ("Critics and human rights advocates argue") rather than two
+// clauses ("Prices rose and analysts said"): the word before it is a
+// name or a plural noun, with no comma.
+func nounAnd(ws []word, k int) bool {
+	if ws[k].low != "and" || k == 0 || ws[k-1].comma {
+		return false
+	}
+	p := ws[k-1]
+	if _, verb := reportForm[p.low]; verb {
+		return false
+	}
+	return p.cap || len(p.low) > 3 && strings.HasSuffix(p.low, "s") && !strings.HasSuffix(p.low, "ss")
+}
+
+// firstPerson reports a subject in the first or second person ("I",
+// "we", "our analysis", "you"): the author speaking, not a claimant.
+func firstPerson(subj []word) bool {
+	switch subj[0].low {
+	case "i", "we", "my", "our", "you", "your", "i've", "we've", "i'd", "we'd":
+		return true
+	}
+	return false
+}
+
 // clauseWord holds words that start a new clause before a subject.
 var clauseWord = set("and", "but", "while", "as", "because", "although", "after", "when", "where", "which", "who")
 
@@ -334,19 +558,64 @@ func subjectOf(text string, ws []word) string {
 	}
 	// Trailing auxiliaries and time phrases: "Putin has warned", "the
 	// ministry on Tuesday said".
-	for len(ws) > 1 && (monthOrDay[ws[len(ws)-1].low] || subjectTail[ws[len(ws)-1].low]) {
+	for len(ws) > 1 && (monthOrDay[ws[len(ws)-1].low] || subjectTail[ws[len(ws)-1].low] || adverbBefore[ws[len(ws)-1].low] || progressiveAux[ws[len(ws)-1].low]) {
 		ws = ws[:len(ws)-1]
 		if n := len(ws); n > 1 && (ws[n-1].low == "on" || ws[n-1].low == "last") {
 			ws = ws[:n-1]
 		}
 	}
+	// A parenthesis ends the phrase: "the Institute for Fiscal Studies
+	// (IFS)".
+	for k := 1; k < len(ws); k++ {
+		if strings.Contains(text[ws[k-1].e:ws[k].s], "(") {
+			ws = ws[:k]
+			break
+		}
+	}
+	// Data from a source is the source's: "data from the Department of
+	// Education", "figures compiled by the regulator".
+	for k := 0; k < len(ws) && k < 4; k++ {
+		if !dataNoun[ws[k].low] {
+			continue
+		}
+		p := k + 1
+		if p < len(ws) && dataParticiple[ws[p].low] {
+			p++
+		}
+		if p+1 < len(ws) && (ws[p].low == "from" || ws[p].low == "by") {
+			return subjectOf(text, ws[p+1:])
+		}
+		break
+	}
 	for i := 0; i < len(ws); i++ {
 		if !ws[i].cap {
 			continue
 		}
+		// "analysts at AgriBank", "economists at Harbor Bank": the
+		// people at a place are the source, not the place.
+		if i > 1 && ws[i-1].low == "at" && !ws[0].cap && !determiner[ws[0].low] {
+			return text[ws[0].s:ws[len(ws)-1].e]
+		}
 		j := i
-		for j+1 < len(ws) && ws[j+1].cap && !ws[j].comma {
-			j++
+		for j+1 < len(ws) && !ws[j].comma {
+			if ws[j+1].cap {
+				j++
+				continue
+			}
+			// An organization's name runs on over "of" and "for": "the
+			// Department of Education", "the Institute for Fiscal
+			// Studies"; a person's stops ("Karin Edel of the institute").
+			c := j + 1
+			if (ws[c].low == "of" || ws[c].low == "for") && (j == i || orgWord[ws[j].low]) {
+				if c+1 < len(ws) && ws[c+1].low == "the" {
+					c++
+				}
+				if c+1 < len(ws) && ws[c+1].cap && !ws[j].comma {
+					j = c + 1
+					continue
+				}
+			}
+			break
 		}
 		// A run of two or more capitals names someone, unless a common
 		// noun follows it as its head ("Two U.S. officials").
@@ -360,6 +629,22 @@ func subjectOf(text string, ws []word) string {
 	}
 	return text[ws[0].s:ws[len(ws)-1].e]
 }
+
+// dataNoun holds nouns whose source follows them: "data from X",
+// "a report by X".
+var dataNoun = set("data", "figures", "statistics", "numbers", "estimates", "records", "calculations",
+	"analysis", "research", "report", "study", "survey", "poll", "projections", "count")
+
+// dataParticiple holds the participles between a dataNoun and its
+// source: "figures compiled by".
+var dataParticiple = set("compiled", "published", "released", "collected", "gathered", "provided", "produced", "issued")
+
+// orgWord holds the heads of organizations' names, which run on over
+// "of" and "for": "Bank of England", "Institute for Fiscal Studies".
+var orgWord = set("institute", "department", "ministry", "bank", "chamber", "university", "office",
+	"bureau", "commission", "court", "council", "board", "agency", "association", "federation",
+	"union", "society", "school", "college", "centre", "center", "foundation", "league", "organization",
+	"organisation", "authority", "service", "corporation", "fund", "academy", "committee")
 
 // claimAfter returns where the claim starts after the reporting verb at
 // ws[i]: after "that" when it comes within a few words ("said on
@@ -448,15 +733,6 @@ func quoteSpan(text string, s, e int) (int, int, bool) {
 // quoteBetween reports a quotation mark between two words.
 func quoteBetween(text string, a, b int) bool {
 	return a < b && strings.ContainsAny(text[a:b], "\"”“")
-}
-
-// toTokens adapts words to the scorer's token for isAttribution.
-func toTokens(ws []word) []token {
-	t := make([]token, len(ws))
-	for i, w := range ws {
-		t[i] = token{raw: w.w, low: strings.TrimSuffix(w.low, "'s"), cap: w.cap}
-	}
-	return t
 }
 
 // isName reports a claimant that names a person or body with capitals
