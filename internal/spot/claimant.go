@@ -34,6 +34,10 @@ func words(text string, s, e int) []word {
 	var out []word
 	for i := s; i < e; {
 		r, n := decodeAt(text, i)
+		if _, m := mojibakeAt(text, i, e); m > 0 {
+			i += m // "â€œ": a quotation mark read in the wrong encoding
+			continue
+		}
 		if !isWordRune(r) {
 			i += n
 			continue
@@ -41,6 +45,17 @@ func words(text string, s, e int) []word {
 		j := i
 		for j < e {
 			r2, n2 := decodeAt(text, j)
+			if p, m := mojibakeAt(text, j, e); m > 0 {
+				// "NetGridâ€™s" is "NetGrid’s"; any other damaged mark ends
+				// the word.
+				if j+m < e && (p == '’' || p == '‘') {
+					if r3, _ := decodeAt(text, j+m); isWordRune(r3) {
+						j += m
+						continue
+					}
+				}
+				break
+			}
 			if isWordRune(r2) {
 				j += n2
 				continue
@@ -59,7 +74,7 @@ func words(text string, s, e int) []word {
 			j++
 		}
 		first, _ := utf8.DecodeRuneInString(text[i:j])
-		wd := word{s: i, e: j, w: text[i:j], low: strings.ToLower(strings.ReplaceAll(text[i:j], "’", "'")), cap: unicode.IsUpper(first)}
+		wd := word{s: i, e: j, w: text[i:j], low: strings.ToLower(strings.ReplaceAll(repairMojibake.Replace(text[i:j]), "’", "'")), cap: unicode.IsUpper(first)}
 		k := skipSpaces(text, j, e)
 		if k < e {
 			c, _ := decodeAt(text, k)
@@ -72,6 +87,30 @@ func words(text string, s, e int) []word {
 		i = j
 	}
 	return out
+}
+
+// mojibake holds punctuation as it reads when UTF-8 was decoded as
+// Windows-1252 and encoded again (see repairMojibake), longest first.
+var mojibake = []struct {
+	bad string
+	r   rune
+}{
+	{"â€œ", '“'}, {"â€\u009d", '”'}, {"â€™", '’'}, {"â€˜", '‘'}, {"â€”", '—'}, {"â€“", '–'},
+	{"â€¦", '…'}, {"â€", '”'},
+}
+
+// mojibakeAt returns the punctuation mark a damaged sequence at text[i]
+// (within text[:e]) stands for and its length in bytes, or 0 when there is none.
+func mojibakeAt(text string, i, e int) (rune, int) {
+	if !strings.HasPrefix(text[i:e], "â€") {
+		return 0, 0
+	}
+	for _, m := range mojibake {
+		if strings.HasPrefix(text[i:e], m.bad) {
+			return m.r, len(m.bad)
+		}
+	}
+	return 0, 0
 }
 
 // reportLemmas lists the verbs that attribute a statement, a finding,
@@ -440,7 +479,12 @@ func attributeOne(text string, s, e int) attribution {
 			for k < len(ws) && !ws[k-1].comma && k-i <= 10 {
 				k++
 			}
-			claimant(subjectOf(text, ws[i+1:k]))
+			if n := trailingName(ws, k); n > 0 {
+				// "…,” said the firm's head of operations, Colin Marsh.
+				claimant(text[ws[k].s:ws[k+n-1].e])
+			} else {
+				claimant(subjectOf(text, ws[i+1:k]))
+			}
 			a.ClaimStart, a.ClaimEnd = s, clauseEnd(text, ws[i-1].e)
 			a.setQuote(text, qs, qe, ok)
 			return a
@@ -505,6 +549,27 @@ func indexOfVerb(ws []word, w word) int {
 		}
 	}
 	return len(ws) - 1
+}
+
+// trailingName returns the length of a name of two to four capitalized
+// words that ends the sentence at ws[k:] after a description in commas
+// ("said the firm's head of operations, Colin Marsh"), else 0.
+func trailingName(ws []word, k int) int {
+	n := len(ws) - k
+	if k == 0 || k >= len(ws) || !ws[k-1].comma || n < 2 || n > 4 {
+		return 0
+	}
+	for _, w := range ws[k:] {
+		if !w.cap {
+			return 0
+		}
+	}
+	for _, w := range ws[:k] {
+		if w.cap && titleAbbrev[strings.TrimSuffix(w.w, ".")] {
+			return 0 // the name came first: "said Dr. Ana Ruiz, Lead Author"
+		}
+	}
+	return n
 }
 
 // invertingVerb holds the reporting verbs that follow the claim with
@@ -704,6 +769,9 @@ func quoteSpan(text string, s, e int) (int, int, bool) {
 	open := -1
 	for i := s; i < e; {
 		r, n := decodeAt(text, i)
+		if q, m := mojibakeAt(text, i, e); m > 0 {
+			r, n = q, m
+		}
 		switch {
 		case open < 0 && (r == '“' || r == '"' || r == '«'):
 			open = i + n
@@ -732,7 +800,20 @@ func quoteSpan(text string, s, e int) (int, int, bool) {
 
 // quoteBetween reports a quotation mark between two words.
 func quoteBetween(text string, a, b int) bool {
-	return a < b && strings.ContainsAny(text[a:b], "\"”“")
+	if a >= b {
+		return false
+	}
+	if strings.ContainsAny(text[a:b], "\"”“") {
+		return true
+	}
+	for i := strings.Index(text[a:b], "â€"); i >= 0 && a+i < b; {
+		if q, _ := mojibakeAt(text, a+i, b); q == '“' || q == '”' {
+			return true
+		}
+		a += i + len("â€")
+		i = strings.Index(text[a:b], "â€")
+	}
+	return false
 }
 
 // isName reports a claimant that names a person or body with capitals

@@ -217,3 +217,26 @@ func TestAttributeSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributeMojibake: quotation marks damaged by a wrong encoding
+// ("â€œ") are read as quotation marks, never as a speaker.
+func TestAttributeMojibake(t *testing.T) {
+	cases := []struct{ text, claimant string }{
+		{"â€œThe pumps ran all night,â€ said Riverton’s chief engineer, Paula Grant.", "Paula Grant"},
+		{"â€œThe pumps ran all night,â€\u009d Paula Grant said.", "Paula Grant"},
+		{"â€œThe pumps ran all night,â€ said the utilityâ€™s chief engineer, Paula Grant.", "Paula Grant"},
+		{"â€œThe pumps ran all night,â€ the mayor said. â€œNobody slept.â€", "the mayor"},
+		{"â€œNobody slept.â€", ""},
+	}
+	for _, tc := range cases {
+		attrs := Attribute(tc.text, Split(tc.text))
+		a := attrs[len(attrs)-1]
+		got := ""
+		if a.Claimant != nil {
+			got = *a.Claimant
+		}
+		if got != tc.claimant {
+			t.Errorf("%q: claimant %q, want %q", tc.text, got, tc.claimant)
+		}
+	}
+}
