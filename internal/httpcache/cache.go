@@ -31,7 +31,7 @@ type Cache[K comparable] struct {
 type item[K comparable] struct {
 	key  K
 	r    *Rendition
-	size int // r.Size() plus the key's size, as counted when stored
+	size int         // r.Size() plus the key's size, as counted when stored
 	used atomic.Bool // hit since the clock hand last passed
 }
 
