@@ -63,7 +63,22 @@ func (n *node) get(t *testing.T, path string) (int, []byte, http.Header) {
 // page that shows the claim changes on both within that second (plus the
 // time to render), and until then both answered from memory.
 func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
-	cfg := testutil.Config(t, "postgres")
+	followCorrection(t, testutil.Config(t, "postgres"), 2)
+}
+
+// The same on one node over SQLite: the claim page, home, the feed and the
+// other pages that show the claim change within the node's VersionTTL of a
+// correction made through it.
+func TestPagesFollowACorrectionOnSQLite(t *testing.T) {
+	followCorrection(t, testutil.Config(t, "sqlite"), 1)
+}
+
+// followCorrection seeds the database of cfg, starts nodes servers on it
+// with a one-second VersionTTL, views every public page of a published
+// claim on each, corrects the claim through the first, and checks that
+// every page changes on every node within the TTL (plus rendering time).
+func followCorrection(t *testing.T, cfg store.Config, nodes int) {
+	t.Helper()
 	st, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -99,9 +114,12 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 	pages := []string{"/", "/claims/" + id, "/articles/" + strconv.FormatInt(*cl.ArticleID, 10), "/corrections", "/feed.atom",
 		"/api/v1/claimreview", "/api/v1/claims/" + id, "/embed/claims/" + id, "/claims/" + id + "/card.png"}
 
-	nodes := []*node{startNode(t, cfg, Config{VersionTTL: time.Second}), startNode(t, cfg, Config{VersionTTL: time.Second})}
+	var servers []*node
+	for range nodes {
+		servers = append(servers, startNode(t, cfg, Config{VersionTTL: time.Second}))
+	}
 	before := map[string][]byte{}
-	for i, n := range nodes {
+	for i, n := range servers {
 		for _, p := range pages {
 			status, b, _ := n.get(t, p)
 			if status != 200 {
@@ -118,7 +136,7 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 
 	const note = "We corrected the count after the ministry's new figures."
 	body, _ := json.Marshal(map[string]any{"note": note, "summary": "Corrected summary."})
-	req, _ := http.NewRequest("POST", nodes[0].srv.URL+"/api/v1/claims/"+id+"/corrections", bytes.NewReader(body))
+	req, _ := http.NewRequest("POST", servers[0].srv.URL+"/api/v1/claims/"+id+"/corrections", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
@@ -131,7 +149,7 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 	// Within the memo's second a node may still answer from memory; past
 	// it (plus rendering time) every page has changed on both nodes.
 	const window = time.Second + 750*time.Millisecond
-	for i, n := range nodes {
+	for i, n := range servers {
 		for _, p := range pages {
 			for {
 				status, b, _ := n.get(t, p)
