@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -434,5 +435,50 @@ func TestUserListResetDeactivate(t *testing.T) {
 	defer st.Close()
 	if on, err := st.TOTPEnabled(ctx, ed.ID); on || err != nil {
 		t.Fatalf("2FA still on after reset-2fa: %v", err)
+	}
+}
+
+// TestHelpListsEveryVariable: "claimdesk help" and "serve -h" name every
+// variable of the README's Configuration section and every one the
+// commands read.
+func TestHelpListsEveryVariable(t *testing.T) {
+	name := regexp.MustCompile(`CLAIMDESK_[A-Z0-9_]+`)
+	want := map[string]string{}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, v := range name.FindAllString(section, -1) {
+		want[v] = "the README's Configuration section"
+	}
+	read := regexp.MustCompile(`(?:Getenv|LookupEnv|env)\("(CLAIMDESK_[A-Z0-9_]+)"`)
+	sources, _ := filepath.Glob("*.go")
+	for _, f := range sources {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range read.FindAllStringSubmatch(string(b), -1) {
+			want[m[1]] = f
+		}
+	}
+	if len(want) < 20 {
+		t.Fatalf("found only %d variables: %v", len(want), want)
+	}
+	for _, args := range [][]string{{"help"}, {"help", "serve"}} {
+		out, _, err := runCLI(t, "", args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for v, where := range want {
+			if !regexp.MustCompile(`\b` + v + `\b`).MatchString(out) {
+				t.Errorf("%v does not list %s (from %s)", args, v, where)
+			}
+		}
 	}
 }

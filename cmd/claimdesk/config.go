@@ -85,6 +85,40 @@ func accountsFromEnv(cfg *Config) error {
 	return nil
 }
 
+// envVars is every environment variable the commands read, in the order
+// of the README's Configuration table; envHelp lists them for help and
+// serve -h, and a test holds the list to the README and to the code.
+var envVars = []string{
+	"CLAIMDESK_ADDR", "CLAIMDESK_METRICS_ADDR", "CLAIMDESK_DB", "CLAIMDESK_DATABASE_URL", "CLAIMDESK_BASE_URL",
+	"CLAIMDESK_ADMIN_EMAIL", "CLAIMDESK_ADMIN_PASSWORD", "CLAIMDESK_NEWSROOM", "CLAIMDESK_REQUIRE_OTHER_REVIEWER",
+	"CLAIMDESK_FETCH_ALLOW_PRIVATE", "CLAIMDESK_LOG_LEVEL", "CLAIMDESK_SQL_DEBUG", "CLAIMDESK_TRUSTED_PROXIES",
+	"CLAIMDESK_CACHE_MB", "CLAIMDESK_ACCESS_LOG", "CLAIMDESK_REQUIRE_MFA", "CLAIMDESK_MFA_KEY",
+	"CLAIMDESK_OIDC_ISSUER", "CLAIMDESK_OIDC_CLIENT_ID", "CLAIMDESK_OIDC_CLIENT_SECRET",
+	"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE",
+}
+
+// envHelp is the "Environment:" paragraph of the help texts: envVars,
+// wrapped, with a pointer to what they mean.
+var envHelp = func() string {
+	var b strings.Builder
+	line := "Environment:"
+	for i, v := range envVars {
+		word := " " + v
+		if i < len(envVars)-1 {
+			word += ","
+		} else {
+			word += "."
+		}
+		if len(line)+len(word) > 80 {
+			b.WriteString(line + "\n")
+			line, word = "", word[1:]
+		}
+		line += word
+	}
+	b.WriteString(line + "\nThe README's Configuration section says what each one does.\n")
+	return b.String()
+}()
+
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,5 +51,42 @@ func TestServeRefusesAccountSettingsThatCannotWork(t *testing.T) {
 	}
 	if len(cfg.RequireMFA) != 2 || cfg.OIDC.DefaultRole != "reviewer" || strings.Join(cfg.OIDC.AllowedDomains, ",") != "paper.example,news.example" || cfg.MFAKey == "" {
 		t.Fatalf("parsed: %+v", cfg)
+	}
+}
+
+// TestServeChecksBeforeTheDatabase: a bad server setting, a busy port or a
+// busy metrics port stops serve before it opens the database, so no new
+// database is left behind, and the message says what to change.
+func TestServeChecksBeforeTheDatabase(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	vars := []string{"CLAIMDESK_CACHE_MB", "CLAIMDESK_TRUSTED_PROXIES", "CLAIMDESK_ACCESS_LOG"}
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"CLAIMDESK_CACHE_MB": "lots"}, nil, "CLAIMDESK_CACHE_MB=lots"},
+		{map[string]string{"CLAIMDESK_CACHE_MB": "0"}, nil, "CLAIMDESK_CACHE_MB=0"},
+		{map[string]string{"CLAIMDESK_TRUSTED_PROXIES": "10.0.0.0/8, the-balancer"}, nil, `"the-balancer" is neither a CIDR`},
+		{map[string]string{"CLAIMDESK_ACCESS_LOG": "verbose"}, nil, "CLAIMDESK_ACCESS_LOG=verbose"},
+		{nil, []string{"--addr", busy.Addr().String()}, "CLAIMDESK_ADDR=:8081 make run"},
+		{nil, []string{"--metrics-addr", busy.Addr().String()}, "metrics: " + busy.Addr().String() + " is already in use"},
+	} {
+		for _, k := range vars {
+			t.Setenv(k, c.env[k])
+		}
+		db := filepath.Join(t.TempDir(), "never.db")
+		args := append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, c.args...)
+		_, _, err := runCLI(t, "", args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: %v, want an error saying %q", c.env, c.args, err, c.want)
+		}
+		if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%v %v: the database was created (%v)", c.env, c.args, err)
+		}
 	}
 }

@@ -69,7 +69,7 @@ func (e *usageError) Error() string {
 	return e.error.Error()
 }
 
-const usage = `claimdesk — the fact-checking desk
+var usage = `claimdesk — the fact-checking desk
 
 Usage:
   claimdesk serve [flags]          serve the site, desk and API
@@ -94,12 +94,7 @@ working directory, unless --db FILE or CLAIMDESK_DB names another, or
 CLAIMDESK_DATABASE_URL=postgres://… selects PostgreSQL. Only serve creates a
 database that does not exist yet.
 
-Environment: CLAIMDESK_ADDR, CLAIMDESK_METRICS_ADDR, CLAIMDESK_DB, CLAIMDESK_DATABASE_URL, CLAIMDESK_BASE_URL,
-CLAIMDESK_ADMIN_EMAIL, CLAIMDESK_ADMIN_PASSWORD, CLAIMDESK_NEWSROOM, CLAIMDESK_LOG_LEVEL,
-CLAIMDESK_SQL_DEBUG, CLAIMDESK_REQUIRE_MFA, CLAIMDESK_MFA_KEY, CLAIMDESK_OIDC_ISSUER,
-CLAIMDESK_OIDC_CLIENT_ID, CLAIMDESK_OIDC_CLIENT_SECRET, CLAIMDESK_OIDC_ALLOWED_DOMAINS,
-CLAIMDESK_OIDC_DEFAULT_ROLE.
-`
+` + envHelp
 
 // run dispatches a subcommand. It is main without the process: tests call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -198,7 +193,8 @@ CLAIMDESK_ADMIN_PASSWORD, or a generated password printed once) and the demo
 data. Prometheus metrics are served only with --metrics-addr, on that
 separate address at /metrics. SIGINT and SIGTERM drain in-flight requests
 and exit 0.
-`,
+
+` + envHelp,
 	"seed": `Usage: claimdesk seed [--db FILE]
 
 Loads the demo data from seeds/ into an existing database (idempotent). On a

@@ -45,6 +45,32 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	// Everything that can be checked without the database is checked,
+	// and the ports are bound, before the database is opened: a bad
+	// setting or a busy port must not leave a new, empty database behind.
+	wcfg, err := webConfig(cfg)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return listenError(cfg.Addr, err)
+	}
+	defer l.Close()
+	// Metrics get a listener of their own, never the public one: they
+	// name every route and count logins.
+	var ml net.Listener
+	if cfg.MetricsAddr != "" {
+		if ml, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics: %w", listenError(cfg.MetricsAddr, err))
+		}
+		defer ml.Close()
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + displayAddr(l.Addr().String())
+		wcfg.BaseURL = cfg.BaseURL
+	}
+
 	log := newLogger(stderr)
 	scfg := cfg.storeConfig()
 	scfg.Logger = log
@@ -66,44 +92,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("database ready", "dialect", st.Dialect(), "database", cfg.dbName())
 
-	l, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return listenError(cfg.Addr, err)
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "http://" + displayAddr(l.Addr().String())
-	}
 	if err := bootstrap(ctx, st, cfg, stdout); err != nil {
-		l.Close()
-		return err
-	}
-	wcfg, err := webConfig(cfg)
-	if err != nil {
-		l.Close()
 		return err
 	}
 	srv, err := web.New(st, wcfg, log)
 	if err != nil {
-		l.Close()
 		return err
 	}
 	hooks, err := startWebhooks(ctx, st, wcfg, log)
 	if err != nil {
-		l.Close()
 		return err
 	}
 	defer stopWebhooks(hooks, log)
-	// Metrics get a listener of their own, never the public one: they
-	// name every route and count logins.
 	metricsDone := make(chan error, 1)
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
-	if cfg.MetricsAddr != "" {
-		ml, err := net.Listen("tcp", cfg.MetricsAddr)
-		if err != nil {
-			l.Close()
-			return fmt.Errorf("metrics: %w", listenError(cfg.MetricsAddr, err))
-		}
+	if ml != nil {
 		log.Info("serving metrics", "addr", ml.Addr().String())
 		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", ml.Addr().String())
 		go func() { metricsDone <- srv.ServeMetrics(serveCtx, ml) }()

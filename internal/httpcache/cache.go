@@ -6,7 +6,9 @@ import (
 	"sync/atomic"
 )
 
-// Cache keeps renditions bounded by entry count and total bytes. Keys
+// Cache keeps renditions bounded by entry count and total bytes, the
+// bytes of the keys included (a key may carry a request's path and query,
+// which the client chooses). Keys
 // should carry whatever the rendition depends on (an id and a version,
 // say), so an entry is never stale, only unused; losing the cache costs a
 // re-render. Concurrent misses for one key wait for a single fill instead
@@ -20,6 +22,7 @@ type Cache[K comparable] struct {
 	maxEntries int
 	maxBytes   int
 	bytes      int
+	keySize    func(K) int
 	order      *list.List // of *item[K]; eviction looks at the back
 	items      map[K]*list.Element
 	inflight   map[K]*fill
@@ -28,6 +31,7 @@ type Cache[K comparable] struct {
 type item[K comparable] struct {
 	key  K
 	r    *Rendition
+	size int         // r.Size() plus the key's size, as counted when stored
 	used atomic.Bool // hit since the clock hand last passed
 }
 
@@ -38,9 +42,14 @@ type fill struct {
 }
 
 // NewCache returns an empty cache of at most maxEntries renditions and
-// maxBytes bytes (as Rendition.Size counts them).
-func NewCache[K comparable](maxEntries, maxBytes int) *Cache[K] {
-	return &Cache[K]{maxEntries: maxEntries, maxBytes: maxBytes, order: list.New(),
+// maxBytes bytes: each entry counts as its rendition's Size plus
+// keySize(key), the memory the key holds beyond its fixed part (the bytes
+// of its strings, say). A nil keySize counts keys as nothing.
+func NewCache[K comparable](maxEntries, maxBytes int, keySize func(K) int) *Cache[K] {
+	if keySize == nil {
+		keySize = func(K) int { return 0 }
+	}
+	return &Cache[K]{maxEntries: maxEntries, maxBytes: maxBytes, keySize: keySize, order: list.New(),
 		items: map[K]*list.Element{}, inflight: map[K]*fill{}}
 }
 
@@ -98,20 +107,21 @@ func (c *Cache[K]) GetOrFill(key K, build func() (r *Rendition, keep bool, err e
 // Put stores r under key, first evicting entries until it fits within the
 // cache's bounds: from the back, giving each entry hit since the hand last
 // passed a second chance at the front. Evicting before inserting means a
-// new entry is never the one evicted to make room for itself. A rendition
-// larger than the whole byte budget is not kept.
+// new entry is never the one evicted to make room for itself. An entry
+// (rendition and key) larger than the whole byte budget is not kept.
 func (c *Cache[K]) Put(key K, r *Rendition) {
+	size := r.Size() + c.keySize(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if r.Size() > c.maxBytes {
+	if size > c.maxBytes {
 		return
 	}
 	if el, ok := c.items[key]; ok {
 		c.order.Remove(el)
 		delete(c.items, key)
-		c.bytes -= el.Value.(*item[K]).r.Size()
+		c.bytes -= el.Value.(*item[K]).size
 	}
-	for c.order.Len() > 0 && (c.order.Len() >= c.maxEntries || c.bytes+r.Size() > c.maxBytes) {
+	for c.order.Len() > 0 && (c.order.Len() >= c.maxEntries || c.bytes+size > c.maxBytes) {
 		el := c.order.Back()
 		it := el.Value.(*item[K])
 		if it.used.Swap(false) {
@@ -120,13 +130,14 @@ func (c *Cache[K]) Put(key K, r *Rendition) {
 		}
 		c.order.Remove(el)
 		delete(c.items, it.key)
-		c.bytes -= it.r.Size()
+		c.bytes -= it.size
 	}
-	c.items[key] = c.order.PushFront(&item[K]{key: key, r: r})
-	c.bytes += r.Size()
+	c.items[key] = c.order.PushFront(&item[K]{key: key, r: r, size: size})
+	c.bytes += size
 }
 
-// Len reports the number of cached entries and their total size in bytes.
+// Len reports the number of cached entries and their total size in bytes,
+// keys included.
 func (c *Cache[K]) Len() (entries, bytes int) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()

@@ -17,7 +17,7 @@ type testKey struct {
 func key(i int) testKey { return testKey{kind: "test", id: int64(i)} }
 
 func TestRenderCacheBounds(t *testing.T) {
-	c := NewCache[testKey](3, 1<<20)
+	c := NewCache[testKey](3, 1<<20, nil)
 	for i := range 5 {
 		c.Put(key(i), New("text/plain", []byte("x"), false))
 	}
@@ -36,7 +36,7 @@ func TestRenderCacheBounds(t *testing.T) {
 		t.Error("the unused entry survived instead of the used one")
 	}
 
-	big := NewCache[testKey](100, 3000)
+	big := NewCache[testKey](100, 3000, nil)
 	for i := range 10 {
 		big.Put(key(i), New("text/plain", make([]byte, 1000), false))
 	}
@@ -52,7 +52,7 @@ func TestRenderCacheBounds(t *testing.T) {
 // A hot entry survives any amount of churn from entries used once: the
 // case of one viral card among thousands of embeds seen once each.
 func TestRenderCacheKeepsHotEntry(t *testing.T) {
-	c := NewCache[testKey](8, 1<<20)
+	c := NewCache[testKey](8, 1<<20, nil)
 	hot := testKey{kind: "hot", id: 1}
 	c.Put(hot, New("text/plain", []byte("hot"), false))
 	for i := range 1000 {
@@ -67,7 +67,7 @@ func TestRenderCacheKeepsHotEntry(t *testing.T) {
 }
 
 func TestRenderCacheSingleFill(t *testing.T) {
-	c := NewCache[testKey](10, 1<<20)
+	c := NewCache[testKey](10, 1<<20, nil)
 	var builds atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup
@@ -97,7 +97,7 @@ func TestRenderCacheSingleFill(t *testing.T) {
 // A new entry is kept even when every entry already there was hit since
 // the last eviction: it is never the one evicted to make room for itself.
 func TestRenderCacheKeepsNewEntryAmongHotOnes(t *testing.T) {
-	c := NewCache[testKey](2, 1<<20)
+	c := NewCache[testKey](2, 1<<20, nil)
 	c.Put(key(1), New("text/plain", []byte("a"), false))
 	c.Put(key(2), New("text/plain", []byte("b"), false))
 	c.Get(key(1))
@@ -108,5 +108,23 @@ func TestRenderCacheKeepsNewEntryAmongHotOnes(t *testing.T) {
 	}
 	if n, _ := c.Len(); n != 2 {
 		t.Errorf("%d entries, want 2", n)
+	}
+}
+
+// Keys count toward the byte budget: many small bodies under large keys
+// (a client's long query strings, say) keep the cache within its bytes.
+func TestRenderCacheCountsKeys(t *testing.T) {
+	const budget = 64 << 10
+	c := NewCache[testKey](1<<16, budget, func(k testKey) int { return len(k.kind) })
+	long := strings.Repeat("x", 10<<10)
+	for i := range 1000 {
+		c.Put(testKey{kind: long + string(rune('a'+i%26)), id: int64(i)}, New("text/plain", []byte("x"), false))
+		if n, b := c.Len(); b > budget || n > budget/len(long) {
+			t.Fatalf("after %d puts: %d entries, %d bytes, over the %d budget", i+1, n, b, budget)
+		}
+	}
+	c.Put(testKey{kind: strings.Repeat("x", budget)}, New("text/plain", []byte("x"), false))
+	if _, ok := c.Get(testKey{kind: strings.Repeat("x", budget)}); ok {
+		t.Error("an entry whose key alone is over the budget was kept")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"math/bits"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,9 +77,15 @@ func New(contentType string, body []byte, compress bool) *Rendition {
 
 // NewResponse is New for a whole response: its status, the headers to send
 // with it (Content-Type among them; Cache-Control too when the caller
-// passes no Policy to Write) and a label for the caller. The header map is
+// passes no Policy to Write; a Vary of its own, to which Write adds
+// Accept-Encoding) and a label for the caller. The header map is
 // kept, not copied: callers must not change it afterwards.
 func NewResponse(status int, header http.Header, body []byte, compress bool, label string) *Rendition {
+	if v, ok := header["Vary"]; ok {
+		// Write appends Accept-Encoding to a copy of this slice, never
+		// into its spare capacity, which other answers share.
+		header["Vary"] = slices.Clip(v)
+	}
 	r := &Rendition{status: status, header: header, etag: ETag(body), label: label}
 	r.add("", body, r.etag)
 	if compress {

@@ -148,7 +148,12 @@ func TestEmbedFastPathDeclines(t *testing.T) {
 	if declines("GET", path) {
 		t.Fatal("a warm card took the full path")
 	}
-	for _, target := range []string{path + "?theme=dark", path + "?utm_source=x", path + "-slug", "/embed/claims/0", "/embed/claims/x", "/embed/claims/" + strconv.FormatInt(draft, 10)} {
+	// A parameter no route reads is the same card: served from memory,
+	// not kept again.
+	if declines("GET", path+"?utm_source=x&theme=") {
+		t.Error("a warm card with an unknown parameter took the full path")
+	}
+	for _, target := range []string{path + "?theme=dark", path + "-slug", "/embed/claims/0", "/embed/claims/x", "/embed/claims/" + strconv.FormatInt(draft, 10)} {
 		if !declines("GET", target) {
 			t.Errorf("GET %s served from memory", target)
 		}

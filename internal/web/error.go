@@ -121,6 +121,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set("Connection", "close")
 		defer drainBody(c)
 	}
+	if formatByAccept(c.Request()) {
+		c.Response().Header().Add("Vary", "Accept")
+	}
 	if wantsJSON(c) {
 		c.JSON(status, errorJSON(fe))
 		return

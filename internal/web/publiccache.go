@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +20,8 @@ import (
 // changed. Every change a reader could see bumps the store's public
 // version (store.PublicVersion) in the same transaction; each node reads
 // that version at most once per VersionTTL (the memo), and keys every
-// rendered response by its path, its query and the version it was
-// rendered at. A page is therefore never served more than VersionTTL
+// rendered response by its path, the query parameters its route reads,
+// the format negotiated for errors and the version it was rendered at. A page is therefore never served more than VersionTTL
 // after the change that made it stale, on any node, and nothing a node
 // keeps is needed by another.
 //
@@ -33,9 +35,12 @@ import (
 // pays once.
 
 // pageRef names a public response independent of the version: the request
-// path and its raw query.
+// path, its query reduced to the parameters the route reads (see
+// publicQuery), and whether the client was answered in JSON (wantsJSON),
+// since an error page is JSON or HTML by the Accept header.
 type pageRef struct {
 	path, query string
+	json        bool
 }
 
 // pageKey names one cached public response.
@@ -44,56 +49,119 @@ type pageKey struct {
 	version int64
 }
 
-// Bounds of the render cache: entries, and the default byte budget.
+// tooLong reports whether the page's key is too long to keep.
+func (r pageRef) tooLong() bool { return len(r.path)+len(r.query) > maxKeyBytes }
+
+// size is the memory a key holds in the cache or the latest index: its
+// strings and, roughly, the map entry, list element and item around it.
+func (k pageKey) size() int { return len(k.path) + len(k.query) + keyOverhead }
+
+// Bounds of the render cache: entries, the default byte budget and the
+// share of it the latest index may use; keys longer than maxKeyBytes
+// (path plus kept query) are rendered but never kept.
 const (
 	cacheEntries      = 1 << 16
 	defaultCacheBytes = 64 << 20
-	// maxLatest bounds the index of the newest rendition of each page,
-	// kept for serving stale copies while the database is down.
-	maxLatest = 1 << 16
+	latestShare       = 8 // the latest index gets 1/8 of the budget, the cache the rest
+	keyOverhead       = 128
+	maxKeyBytes       = 1024
 )
+
+// publicQuery reduces a raw query to the parameters named in keep, each
+// with its first value (what echo.Context.QueryParam reads) and none
+// empty, in a canonical order. Unknown parameters, repeats and their order
+// then make no new cache entry, and the handler, which is given this
+// query, cannot see anything the key does not name.
+func publicQuery(raw string, keep map[string]bool) string {
+	if raw == "" {
+		return ""
+	}
+	in, _ := url.ParseQuery(raw) // the pairs that parse, as Echo reads them
+	var out url.Values
+	for k, v := range in {
+		if keep[k] && v[0] != "" {
+			if out == nil {
+				out = url.Values{}
+			}
+			out[k] = v[:1]
+		}
+	}
+	return out.Encode()
+}
+
+// acceptsJSON is wantsJSON for a bare request, which serveFromMemory has.
+func acceptsJSON(r *http.Request) bool {
+	if !formatByAccept(r) {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
+}
 
 // publicVersion returns the store's public version through the memo.
 func (s *Server) publicVersion(ctx context.Context) (int64, error) {
 	return s.public.Read(ctx, 0, func(ctx context.Context, _ int) (int64, error) { return s.store.PublicVersion(ctx) })
 }
 
-// cached serves a public GET route from the render cache, rendering it
-// with next on a miss. Responses below 500 are kept (a 404 is as
-// deterministic as a 200 for one version); a response that sets a cookie
-// never is. While the database is unavailable, the newest kept copy of
-// the page is served instead of an error.
-func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		ref := pageRef{req.URL.Path, req.URL.RawQuery}
-		v, err := s.publicVersion(req.Context())
+// cached returns the middleware that serves a public GET route from the
+// render cache, rendering it with next on a miss; params are the query
+// parameters the route's handler reads, and the only ones it is shown.
+// Responses below 500 are kept (a 404 is as deterministic as a 200 for one
+// version); a response that sets a cookie never is, nor one whose key is
+// over maxKeyBytes. While the database is unavailable, the newest kept copy
+// of the page is served instead of an error.
+//
+// Called while the routes are registered, it also adds params to the
+// names serveFromMemory keeps, before any request is served.
+func (s *Server) cached(params ...string) echo.MiddlewareFunc {
+	keep := map[string]bool{}
+	for _, p := range params {
+		keep[p] = true
+		s.queryNames[p] = true
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error { return s.serveCached(c, next, keep) }
+	}
+}
+
+// serveCached is the cached middleware for one request.
+func (s *Server) serveCached(c echo.Context, next echo.HandlerFunc, keep map[string]bool) error {
+	req := c.Request()
+	ref := pageRef{req.URL.Path, publicQuery(req.URL.RawQuery, keep), acceptsJSON(req)}
+	if ref.tooLong() {
+		r, _, err := s.renderForCache(c, next, ref.query)
 		if err != nil {
-			if r, ok := s.staleCopy(ref); ok && factcheck.ErrorCode(err) == factcheck.EUNAVAILABLE {
-				s.writeCached(c, r)
-				return nil
-			}
 			return err
-		}
-		key := pageKey{ref, v}
-		fresh := false
-		r, err := s.cache.GetOrFill(key, func() (*httpcache.Rendition, bool, error) {
-			fresh = true
-			r, keep, err := s.renderForCache(c, next)
-			if keep {
-				s.noteLatest(ref, v)
-			}
-			return r, keep, err
-		})
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			r = s.compressed(key, r, req)
 		}
 		s.writeCached(c, r)
 		return nil
 	}
+	v, err := s.publicVersion(req.Context())
+	if err != nil {
+		if r, ok := s.staleCopy(ref); ok && factcheck.ErrorCode(err) == factcheck.EUNAVAILABLE {
+			s.writeCached(c, r)
+			return nil
+		}
+		return err
+	}
+	key := pageKey{ref, v}
+	fresh := false
+	r, err := s.cache.GetOrFill(key, func() (*httpcache.Rendition, bool, error) {
+		fresh = true
+		r, keep, err := s.renderForCache(c, next, ref.query)
+		if keep {
+			s.noteLatest(ref, v)
+		}
+		return r, keep, err
+	})
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		r = s.compressed(key, r, req)
+	}
+	s.writeCached(c, r)
+	return nil
 }
 
 // compressed returns the rendition to send for req: r itself, or, when a
@@ -140,7 +208,13 @@ func (s *Server) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
 	if !ok || v.Err != nil {
 		return false
 	}
-	key := pageKey{pageRef{r.URL.Path, r.URL.RawQuery}, v.Version}
+	// The query is reduced by every name some route reads, not the route's
+	// own (the router has not run): a parameter that this route ignores
+	// then misses here and is answered by the full path, never wrongly.
+	key := pageKey{pageRef{r.URL.Path, publicQuery(r.URL.RawQuery, s.queryNames), acceptsJSON(r)}, v.Version}
+	if key.tooLong() {
+		return false
+	}
 	rend, ok := s.cache.Get(key)
 	if !ok {
 		return false
@@ -160,11 +234,12 @@ func (s *Server) serveFromMemory(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // renderForCache runs the route's handler into memory, on a copy of the
-// request without conditional or encoding headers, so it renders the full
-// identity body once for every client. It reports whether the answer may
-// be kept.
-func (s *Server) renderForCache(c echo.Context, next echo.HandlerFunc) (*httpcache.Rendition, bool, error) {
+// request with query as its query and without conditional or encoding
+// headers, so it renders the full identity body once for every client. It
+// reports whether the answer may be kept.
+func (s *Server) renderForCache(c echo.Context, next echo.HandlerFunc, query string) (*httpcache.Rendition, bool, error) {
 	req := c.Request().Clone(c.Request().Context())
+	req.URL.RawQuery = query
 	for _, h := range []string{"If-None-Match", "If-Modified-Since", "Accept-Encoding"} {
 		req.Header.Del(h)
 	}
@@ -184,8 +259,16 @@ func (s *Server) renderForCache(c echo.Context, next echo.HandlerFunc) (*httpcac
 	}
 	hdr := rec.header
 	_, cookie := hdr["Set-Cookie"]
-	for _, k := range []string{"Content-Length", "Etag", "Vary", "Content-Encoding"} {
+	for _, k := range []string{"Content-Length", "Etag", "Content-Encoding"} {
 		delete(hdr, k)
+	}
+	// httpcache.Write adds Accept-Encoding to Vary when it sends the
+	// rendition; what else the response varies by (Accept, for an error
+	// page) is kept.
+	vary := slices.DeleteFunc(slices.Clone(hdr["Vary"]), func(v string) bool { return strings.EqualFold(v, "Accept-Encoding") })
+	delete(hdr, "Vary")
+	if len(vary) > 0 {
+		hdr["Vary"] = vary
 	}
 	r := httpcache.NewResponse(rec.status, hdr, rec.body.Bytes(), false, c.Path())
 	return r, rec.status < 500 && !cookie, nil
@@ -202,14 +285,22 @@ func compressible(contentType string) bool {
 }
 
 // noteLatest records that ref was rendered at version v, so that a stale
-// copy can be found while the database is down.
+// copy can be found while the database is down. The index is cleared when
+// its keys would take more than latestBytes: it is safe to lose, as it only
+// finds stale copies.
 func (s *Server) noteLatest(ref pageRef, v int64) {
 	s.latestMu.Lock()
 	defer s.latestMu.Unlock()
-	if len(s.latest) >= maxLatest {
-		clear(s.latest) // safe to lose: it only finds stale copies
+	old, ok := s.latest[ref]
+	if !ok {
+		n := pageKey{pageRef: ref}.size()
+		if s.latestSize+n > s.latestBytes {
+			clear(s.latest)
+			s.latestSize = 0
+		}
+		s.latestSize += n
 	}
-	if v >= s.latest[ref] {
+	if !ok || v >= old {
 		s.latest[ref] = v
 	}
 }
@@ -253,7 +344,10 @@ func (r *recorder) Flush() {}
 // latestIndex is the state behind noteLatest and staleCopy, and the keys
 // being compressed.
 type latestIndex struct {
-	latestMu    sync.Mutex
-	latest      map[pageRef]int64
-	compressing sync.Map // pageKey → true
+	latestMu sync.Mutex
+	latest   map[pageRef]int64
+	// latestSize is the bytes the keys of latest take (as pageKey.size
+	// counts them), at most latestBytes.
+	latestSize, latestBytes int
+	compressing             sync.Map // pageKey → true
 }

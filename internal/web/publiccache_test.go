@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,7 +63,22 @@ func (n *node) get(t *testing.T, path string) (int, []byte, http.Header) {
 // page that shows the claim changes on both within that second (plus the
 // time to render), and until then both answered from memory.
 func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
-	cfg := testutil.Config(t, "postgres")
+	followCorrection(t, testutil.Config(t, "postgres"), 2)
+}
+
+// The same on one node over SQLite: the claim page, home, the feed and the
+// other pages that show the claim change within the node's VersionTTL of a
+// correction made through it.
+func TestPagesFollowACorrectionOnSQLite(t *testing.T) {
+	followCorrection(t, testutil.Config(t, "sqlite"), 1)
+}
+
+// followCorrection seeds the database of cfg, starts nodes servers on it
+// with a one-second VersionTTL, views every public page of a published
+// claim on each, corrects the claim through the first, and checks that
+// every page changes on every node within the TTL (plus rendering time).
+func followCorrection(t *testing.T, cfg store.Config, nodes int) {
+	t.Helper()
 	st, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -96,9 +114,12 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 	pages := []string{"/", "/claims/" + id, "/articles/" + strconv.FormatInt(*cl.ArticleID, 10), "/corrections", "/feed.atom",
 		"/api/v1/claimreview", "/api/v1/claims/" + id, "/embed/claims/" + id, "/claims/" + id + "/card.png"}
 
-	nodes := []*node{startNode(t, cfg, Config{VersionTTL: time.Second}), startNode(t, cfg, Config{VersionTTL: time.Second})}
+	var servers []*node
+	for range nodes {
+		servers = append(servers, startNode(t, cfg, Config{VersionTTL: time.Second}))
+	}
 	before := map[string][]byte{}
-	for i, n := range nodes {
+	for i, n := range servers {
 		for _, p := range pages {
 			status, b, _ := n.get(t, p)
 			if status != 200 {
@@ -115,7 +136,7 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 
 	const note = "We corrected the count after the ministry's new figures."
 	body, _ := json.Marshal(map[string]any{"note": note, "summary": "Corrected summary."})
-	req, _ := http.NewRequest("POST", nodes[0].srv.URL+"/api/v1/claims/"+id+"/corrections", bytes.NewReader(body))
+	req, _ := http.NewRequest("POST", servers[0].srv.URL+"/api/v1/claims/"+id+"/corrections", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
@@ -128,7 +149,7 @@ func TestPagesFollowACorrectionOnEveryNode(t *testing.T) {
 	// Within the memo's second a node may still answer from memory; past
 	// it (plus rendering time) every page has changed on both nodes.
 	const window = time.Second + 750*time.Millisecond
-	for i, n := range nodes {
+	for i, n := range servers {
 		for _, p := range pages {
 			for {
 				status, b, _ := n.get(t, p)
@@ -290,5 +311,103 @@ func TestFastPathMatchesFullPathForPages(t *testing.T) {
 				t.Errorf("%s: headers %v", p, h)
 			}
 		}
+	}
+}
+
+// Query strings are the client's to choose: parameters no route reads make
+// no new entry, and long ones keep the cache, its index of stale copies and
+// the Go heap within the byte budget.
+func TestCacheBoundsClientQueries(t *testing.T) {
+	const budget = 256 << 10
+	s, _, published, _ := seededDesk(t, "sqlite", Config{BaseURL: "http://desk.test", VersionTTL: time.Hour, CacheBytes: budget})
+	claim := "/claims/" + strconv.FormatInt(published, 10)
+	get := func(target string) *httptest.ResponseRecorder {
+		t.Helper()
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		return w
+	}
+	first := get(claim)
+	before, _ := s.cache.Len()
+	for i := range 50 {
+		if w := get(claim + "?utm_source=" + strconv.Itoa(i) + "&x=y"); w.Code != 200 || !bytes.Equal(w.Body.Bytes(), first.Body.Bytes()) {
+			t.Fatalf("%s with an unknown parameter: %d, or a different page", claim, w.Code)
+		}
+	}
+	if n, _ := s.cache.Len(); n != before {
+		t.Errorf("unknown parameters made %d new entries", n-before)
+	}
+
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	heap := m.HeapAlloc
+	pad := strings.Repeat("a", 100<<10)
+	for i := range 400 {
+		n := strconv.Itoa(i)
+		for _, target := range []string{claim + "?x=" + pad + n, "/?q=" + pad[:300+i] + "&page=2&junk=" + pad, "/?tag=" + pad[:900] + n} {
+			if w := get(target); w.Code != 200 {
+				t.Fatalf("%.60s…: %d", target, w.Code)
+			}
+		}
+		if _, b := s.cache.Len(); b > budget {
+			t.Fatalf("after %d rounds the cache holds %d bytes, over its %d", i, b, budget)
+		}
+		if s.latestSize > budget/latestShare {
+			t.Fatalf("after %d rounds the latest index holds %d bytes", i, s.latestSize)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	if grew := int64(m.HeapAlloc) - int64(heap); grew > budget+4<<20 {
+		t.Errorf("the heap grew by %d bytes for a %d-byte cache", grew, budget)
+	}
+	// A long search is answered, just not kept.
+	if w := get("/?q=" + pad[:2000]); w.Code != 200 || s.serveFromMemory(httptest.NewRecorder(), httptest.NewRequest("GET", "/?q="+pad[:2000], nil)) {
+		t.Errorf("a long search: %d, or kept", w.Code)
+	}
+}
+
+// An error page is JSON for a client that asks for JSON only and HTML for
+// a browser, whichever came first, and says it varies by Accept; on the
+// paths that always answer JSON, errors are JSON for everyone.
+func TestErrorPagesKeepTheirFormat(t *testing.T) {
+	s, _, _, _ := seededDesk(t, "sqlite", Config{BaseURL: "http://desk.test", VersionTTL: time.Hour})
+	const (
+		jsonAccept    = "application/json"
+		browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	)
+	get := func(target, accept string) *httptest.ResponseRecorder {
+		t.Helper()
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", target, nil)
+		r.Header.Set("Accept", accept)
+		s.ServeHTTP(w, r)
+		return w
+	}
+	check := func(w *httptest.ResponseRecorder, target, accept string) {
+		t.Helper()
+		ct := w.Header().Get("Content-Type")
+		wantJSON := accept == jsonAccept || strings.HasPrefix(target, "/api/")
+		if w.Code != 404 || strings.HasPrefix(ct, "application/json") != wantJSON || strings.HasPrefix(ct, "text/html") == wantJSON {
+			t.Errorf("%s for %s: %d %s", target, accept, w.Code, ct)
+		}
+		vary := strings.Split(strings.ReplaceAll(strings.Join(w.Header().Values("Vary"), ","), " ", ""), ",")
+		if !strings.HasPrefix(target, "/api/") && !slices.Contains(vary, "Accept") {
+			t.Errorf("%s for %s: Vary %q", target, accept, vary)
+		}
+	}
+	for i, order := range [][]string{{jsonAccept, browserAccept}, {browserAccept, jsonAccept}} {
+		for _, target := range []string{"/claims/9999%d", "/articles/42424%d", "/embed/claims/9999%d"} {
+			target = fmt.Sprintf(target, i) // a page of its own for each order
+			for range 2 {                   // the second round is answered from memory
+				for _, accept := range order {
+					check(get(target, accept), target, accept)
+				}
+			}
+		}
+	}
+	for _, accept := range []string{browserAccept, jsonAccept} {
+		check(get("/api/v1/claims/99999", accept), "/api/v1/claims/99999", accept)
 	}
 }

@@ -18,13 +18,13 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 
 // wantsJSON reports whether the client should get JSON rather than HTML:
 // everything under /api/ and /oembed, and clients that ask for JSON only.
-func wantsJSON(c echo.Context) bool {
-	r := c.Request()
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/oembed") {
-		return true
-	}
-	accept := r.Header.Get("Accept")
-	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
+// The public cache keys error pages by this answer (see acceptsJSON).
+func wantsJSON(c echo.Context) bool { return acceptsJSON(c.Request()) }
+
+// formatByAccept reports whether wantsJSON's answer for r depends on its
+// Accept header, so a response chosen by it must say Vary: Accept.
+func formatByAccept(r *http.Request) bool {
+	return !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/oembed")
 }
 
 // userOf returns the logged-in user, or nil.

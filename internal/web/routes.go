@@ -27,11 +27,15 @@ func (s *Server) routes() {
 		// public: anyone. Reads no cookie and sets none.
 		public []echo.MiddlewareFunc
 		// reader: public pages, answered from memory while nothing public
-		// has changed (see publiccache.go). Reads no cookie and sets none.
-		reader = []echo.MiddlewareFunc{s.cached}
+		// has changed (see publiccache.go), given the query parameters
+		// the handler reads (no others reach it). Reads no cookie and
+		// sets none.
+		reader = func(query ...string) []echo.MiddlewareFunc { return []echo.MiddlewareFunc{s.cached(query...)} }
 		// open: public JSON that any origin may read, from memory too;
 		// openStream the same, streamed (too big to keep).
-		open       = []echo.MiddlewareFunc{corsOpen, s.cached}
+		open = func(query ...string) []echo.MiddlewareFunc {
+			return []echo.MiddlewareFunc{corsOpen, s.cached(query...)}
+		}
 		openStream = []echo.MiddlewareFunc{corsOpen}
 		// form: a public form; a CSRF cookie, no login.
 		form = []echo.MiddlewareFunc{s.csrf}
@@ -59,31 +63,31 @@ func (s *Server) routes() {
 	e.GET("/favicon.ico", favicon, public...)
 
 	// Reader pages.
-	e.GET("/", s.home, reader...)
-	e.GET("/claims/:id", s.claimPage, reader...)
-	e.GET("/articles/:id", s.articlePage, reader...)
-	e.GET("/ratings", s.ratingsPage, reader...)
-	e.GET("/ratings.css", s.ratingsCSS, reader...)
-	e.GET("/corrections", s.correctionsPage, reader...)
-	e.GET("/feed.atom", s.atomFeed, reader...)
-	e.GET("/sitemap.xml", s.sitemap, reader...)
-	e.GET("/robots.txt", s.robots, reader...)
-	e.GET("/share.png", s.siteImage, reader...)
+	e.GET("/", s.home, reader("q", "rating", "tag", "page")...)
+	e.GET("/claims/:id", s.claimPage, reader()...)
+	e.GET("/articles/:id", s.articlePage, reader()...)
+	e.GET("/ratings", s.ratingsPage, reader()...)
+	e.GET("/ratings.css", s.ratingsCSS, reader()...)
+	e.GET("/corrections", s.correctionsPage, reader()...)
+	e.GET("/feed.atom", s.atomFeed, reader()...)
+	e.GET("/sitemap.xml", s.sitemap, reader("part")...)
+	e.GET("/robots.txt", s.robots, reader()...)
+	e.GET("/share.png", s.siteImage, reader()...)
 	// The report form sets the CSRF cookie itself (private, no-store), so
 	// the claim pages that load it stay cookie-free and cacheable.
 	e.GET("/claims/:id/report", s.reportForm, form...)
 	e.POST("/claims/:id/report", s.createReport, form...)
 
 	// Embeds: cards on other sites. None looks at cookies or sessions.
-	e.GET(embedRoute, s.embedCard, reader...)
+	e.GET(embedRoute, s.embedCard, reader("theme")...)
 	e.GET("/embed.js", s.embedScript, public...)
-	e.GET("/oembed", s.oembed, open...)
-	e.GET("/claims/:id/card.png", s.cardImage, reader...)
+	e.GET("/oembed", s.oembed, open("url", "format", "maxwidth", "maxheight")...)
+	e.GET("/claims/:id/card.png", s.cardImage, reader("w")...)
 
 	// Public JSON API and open data.
-	e.GET("/api/v1/claims", s.apiClaims, open...)
-	e.GET("/api/v1/claims/:id", s.apiClaim, open...)
-	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open...)
+	e.GET("/api/v1/claims", s.apiClaims, open("q", "rating", "tag", "page")...)
+	e.GET("/api/v1/claims/:id", s.apiClaim, open()...)
+	e.GET("/api/v1/claimreview", s.apiClaimReviewFeed, open()...)
 	e.GET("/api/v1/export.jsonl", s.apiExport, openStream...)
 	e.OPTIONS("/api/v1/claims", corsPreflight, public...)
 	e.OPTIONS("/api/v1/claims/:id", corsPreflight, public...)

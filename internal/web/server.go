@@ -51,7 +51,8 @@ type Config struct {
 	// this long (0: read on every request). A correction then reaches this
 	// node's readers within the TTL.
 	VersionTTL time.Duration
-	// CacheBytes bounds the memory of rendered public responses (0: 64 MB).
+	// CacheBytes bounds the memory of rendered public responses, their
+	// keys and the index of stale copies included (0: 64 MB).
 	CacheBytes int
 	// AccessLog says which requests get a log line: AccessLogAll, or
 	// AccessLogSample (the default: every request but one in a hundred
@@ -104,8 +105,11 @@ type Server struct {
 	cache  *httpcache.Cache[pageKey]
 	public *httpcache.Gate[int, int64]
 	latestIndex
-	shares  *shareimage.Drawer
-	embedJS *httpcache.Rendition
+	// queryNames are the query parameters some cached route reads
+	// (registered by cached), for the keys of serveFromMemory.
+	queryNames map[string]bool
+	shares     *shareimage.Drawer
+	embedJS    *httpcache.Rendition
 
 	// requestID makes the X-Request-Id of requests that come without one.
 	requestID func() string
@@ -175,7 +179,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{echo: echo.New(), store: st, cfg: cfg, log: log, metrics: newMetrics(), now: time.Now,
 		fetcher:   fetch.New(cfg.FetchPrivate),
-		cache:     httpcache.NewCache[pageKey](cacheEntries, cfg.CacheBytes),
+		cache:     httpcache.NewCache(cacheEntries, cfg.CacheBytes-cfg.CacheBytes/latestShare, pageKey.size),
 		public:    httpcache.NewGate[int, int64](cfg.VersionTTL, nil),
 		shares:    shares,
 		embedJS:   httpcache.New("text/javascript; charset=utf-8", js, true),
@@ -186,7 +190,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		s.sso = newSSO(cfg.OIDC, cfg.BaseURL)
 	}
 	s.embedSecure = embedHeaderSet(s.secure)
-	s.latest = map[pageRef]int64{}
+	s.latest, s.latestBytes = map[pageRef]int64{}, cfg.CacheBytes/latestShare
+	s.queryNames = map[string]bool{}
 	s.errorLog.interval = 10 * time.Second
 
 	e := s.echo
