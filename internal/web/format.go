@@ -29,7 +29,13 @@ func renderMarkdown(src string) string {
 	return sanitize.Sanitize(buf.String())
 }
 
-const dateLayout = "Jan 2, 2006"
+// The desk's date layouts: a date, a day of the year (a chart's axis) and
+// a month, all written month first.
+const (
+	dateLayout  = "Jan 2, 2006"
+	dayLayout   = "Jan 2"
+	monthLayout = "Jan 2006"
+)
 
 // fmtDate writes a date for people ("Nov 21, 2024"); "" for none.
 func fmtDate(t *time.Time) string {
