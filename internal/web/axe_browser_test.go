@@ -86,6 +86,11 @@ func accessiblePages(t *testing.T, e *env) []string {
 	}
 }
 
+// targetSelector finds the controls that stand alone, not inside a
+// sentence: buttons, summaries, the suggestions' Select labels and their
+// claim links.
+const targetSelector = "button, .button, summary, .sugg-pick label, .sugg-actions a, .checked a, .maybe a"
+
 // TestPagesAccessible runs axe-core on every public and desk page, in
 // light and in dark mode, and fails on any serious or critical violation.
 // With CLAIMDESK_SCREENSHOTS=DIR it also saves each page at 1280 and 390
@@ -103,6 +108,13 @@ func TestPagesAccessible(t *testing.T) {
 		b.open(p)
 		if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "390" {
 			t.Errorf("%s is %s px wide on a 390 px phone", p, w)
+		}
+		// Small controls standing alone are at least 24 px tall (WCAG
+		// 2.5.8); links inside a sentence are exempt.
+		if small := b.eval(`[...document.querySelectorAll(` + jsString(targetSelector) + `)].filter(el => el.getClientRects().length)
+			.map(el => [el, el.getBoundingClientRect()]).filter(([el, r]) => r.height < 24)
+			.map(([el, r]) => (el.className || el.tagName.toLowerCase()) + " “" + el.textContent.trim().slice(0, 30) + "” " + Math.round(r.width) + "×" + Math.round(r.height)).join("; ")`); small != "" {
+			t.Errorf("%s: targets under 24 px tall on a phone: %s", p, small)
 		}
 		if !strings.HasPrefix(p, "/embed/") {
 			if menu := b.eval(`(getComputedStyle(document.querySelector(".menu-toggle")).display !== "none") + " " + getComputedStyle(document.querySelector("#site-nav")).display`); menu != "true none" {
