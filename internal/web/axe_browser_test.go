@@ -69,6 +69,10 @@ func accessiblePages(t *testing.T, e *env) []string {
 	if err := e.store.AddComment(ctx, &factcheck.Comment{ClaimID: draft.ID, Body: "Is the 2022 baseline right?"}, e.reviewer); err != nil {
 		t.Fatal(err)
 	}
+	// The webhooks page lists an endpoint, with its controls.
+	if err := e.store.CreateWebhook(ctx, &factcheck.Webhook{URL: "https://chat.example/hooks/desk", Events: factcheck.EventTypes(), Format: factcheck.FormatSlack}, e.admin); err != nil {
+		t.Fatal(err)
+	}
 	if len(corr) == 0 || len(review) == 0 || pub[0].ArticleID == nil {
 		t.Fatal("the seeds lack a corrected claim, a claim in review or a published claim in an article")
 	}
@@ -82,7 +86,7 @@ func accessiblePages(t *testing.T, e *env) []string {
 		"/desk/articles/" + id(*draft.ArticleID), "/desk/articles/" + id(*pub[0].ArticleID), "/desk/articles/" + id(*draft.ArticleID) + "/edit",
 		"/desk/claims/" + id(draft.ID), "/desk/claims/" + id(review[0].ID), "/desk/claims/" + id(review[0].ID) + "/publish",
 		"/desk/claims/" + id(pub[0].ID), "/desk/claims/" + id(draft.ID) + "/history", "/desk/claims/new",
-		"/desk/reports", "/desk/ratings", "/desk/users", "/desk/tokens", "/desk/account",
+		"/desk/reports", "/desk/ratings", "/desk/users", "/desk/tokens", "/desk/account", "/desk/dashboard", "/desk/webhooks",
 	}
 }
 
