@@ -113,6 +113,52 @@ document.addEventListener("htmx:afterRequest", function (e) {
   if (form && form.id === "claim-form") afterSave(form, e.detail.xhr.status);
 });
 
+// ---- Workflow steps keep what is typed elsewhere ------------------------
+// A workflow step (submit, return, withdraw, publish, correct, retract)
+// answers with the whole editor. A form marked data-keep-draft (the
+// comment) is in every state of the editor: what is typed in it is carried
+// into the new one. Any other form with unsaved text may not come back
+// (a half-added source, a note to the author), so the step asks first.
+function namesOfDirty(elt) {
+  var included = elt.getAttribute("data-hx-include");
+  var names = [];
+  document.querySelectorAll("#editor form[data-warn-unsaved]:not([data-keep-draft])").forEach(function (f) {
+    if (f === elt || included && f.matches(included) || !dirty(f)) return;
+    names.push(f.getAttribute("data-draft") || "a form");
+  });
+  return names;
+}
+document.addEventListener("htmx:confirm", function (e) {
+  var elt = e.detail.elt;
+  if (!elt || elt.getAttribute("data-hx-target") !== "#editor") return;
+  var names = namesOfDirty(elt);
+  if (!names.length) return;
+  e.preventDefault();
+  var q = "What you typed in \u201c" + names.join("\u201d and \u201c") + "\u201d is not saved and would be lost. Go on anyway?";
+  if (window.confirm(q)) e.detail.issueRequest(true);
+});
+var carried = null;
+document.addEventListener("htmx:beforeSwap", function (e) {
+  if (!e.detail.shouldSwap || !e.detail.target || e.detail.target.id !== "editor") return;
+  carried = [];
+  document.querySelectorAll("#editor form[data-keep-draft]").forEach(function (f) {
+    var typed = {};
+    fields(f).forEach(function (el) { if (changed(el) && el.type !== "radio" && el.type !== "checkbox") typed[el.name] = el.value; });
+    if (f.id && Object.keys(typed).length) carried.push({ id: f.id, typed: typed });
+  });
+});
+document.addEventListener("htmx:afterSwap", function () {
+  if (!carried) return;
+  carried.forEach(function (d) {
+    var f = document.getElementById(d.id);
+    if (!f) return;
+    // Restored as typed, not as saved: the form stays dirty.
+    fields(f).forEach(function (el) { if (el.name in d.typed && !el.matches(":disabled")) el.value = d.typed[el.name]; });
+    showDirty(f);
+  });
+  carried = null;
+});
+
 // ---- Autosave ------------------------------------------------------------
 // The claim form saves itself a moment after the last keystroke (its
 // answer brings the new version and "Saved · just now"); Save saves at once.

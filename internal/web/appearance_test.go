@@ -338,3 +338,50 @@ func TestAppearanceTextIsEscapedEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// maybeSentence repeats the seeded claim 1 ("Biden approved sending
+// antipersonnel mines to Ukraine") in other words: the matcher puts it
+// between its two thresholds, "maybe the same claim".
+const maybeSentence = "Joe Biden agreed to give Ukraine land mines."
+
+// A sentence the matcher is only unsure about offers "Same claim" too:
+// shown with the button, it adds no appearance until the editor presses it.
+func TestMaybeSameClaimCanBeAccepted(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := t.Context()
+	cl, err := e.store.ClaimByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := e.token(e.editor)
+	body := "Mines for Kyiv\n\n" + maybeSentence + "\n\nMore deliveries are planned."
+	articleID := e.newArticle(tok, "Mines for Kyiv", "Kyiv Daily", "https://kyiv-daily.example/mines", body)
+	aid := strconv.FormatInt(articleID, 10)
+	browser := e.client()
+	e.login(browser, "editor@test.example")
+
+	_, desk, _ := e.get(browser, "/desk/articles/"+aid)
+	i := strings.Index(desk, "Maybe the same claim:")
+	if i < 0 {
+		t.Fatalf("no maybe match shown for %q", maybeSentence)
+	}
+	maybe := desk[i:]
+	maybe = maybe[:strings.Index(maybe, "</div>")]
+	hasAll(t, "maybe match", maybe, `action="/desk/claims/1/appearances"`, `<button type="submit" class="secondary small same-claim">Same claim<span class="sr-only">: add this sentence as another appearance of `)
+	if strings.Contains(desk, "Already checked:") {
+		t.Fatal("fixture: the sentence is a sure match, not a maybe")
+	}
+	if got, _ := e.store.ClaimByID(ctx, 1); len(got.Appearances) != len(cl.Appearances) {
+		t.Fatalf("an appearance was added before the button was pressed: %d, were %d", len(got.Appearances), len(cl.Appearances))
+	}
+
+	start := strings.Index(body, maybeSentence)
+	form := url.Values{"_csrf": {e.csrfFrom(browser, "/desk/articles/"+aid)}, "article_id": {aid}, "start": {strconv.Itoa(start)}, "end": {strconv.Itoa(start + len(maybeSentence))}}
+	if st, resp, _ := e.postForm(browser, "/desk/claims/1/appearances", form); st != http.StatusSeeOther {
+		t.Fatalf("same claim on a maybe: %d %.300s", st, resp)
+	}
+	got, _ := e.store.ClaimByID(ctx, 1)
+	if n := len(got.Appearances); n != len(cl.Appearances)+1 || *got.Appearances[n-1].ArticleID != articleID || got.Appearances[n-1].Anchor.Exact != maybeSentence {
+		t.Fatalf("appearances after pressing it: %+v", got.Appearances)
+	}
+}

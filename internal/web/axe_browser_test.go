@@ -69,6 +69,10 @@ func accessiblePages(t *testing.T, e *env) []string {
 	if err := e.store.AddComment(ctx, &factcheck.Comment{ClaimID: draft.ID, Body: "Is the 2022 baseline right?"}, e.reviewer); err != nil {
 		t.Fatal(err)
 	}
+	// The webhooks page lists an endpoint, with its controls.
+	if err := e.store.CreateWebhook(ctx, &factcheck.Webhook{URL: "https://chat.example/hooks/desk", Events: factcheck.EventTypes(), Format: factcheck.FormatSlack}, e.admin); err != nil {
+		t.Fatal(err)
+	}
 	if len(corr) == 0 || len(review) == 0 || pub[0].ArticleID == nil {
 		t.Fatal("the seeds lack a corrected claim, a claim in review or a published claim in an article")
 	}
@@ -82,9 +86,14 @@ func accessiblePages(t *testing.T, e *env) []string {
 		"/desk/articles/" + id(*draft.ArticleID), "/desk/articles/" + id(*pub[0].ArticleID), "/desk/articles/" + id(*draft.ArticleID) + "/edit",
 		"/desk/claims/" + id(draft.ID), "/desk/claims/" + id(review[0].ID), "/desk/claims/" + id(review[0].ID) + "/publish",
 		"/desk/claims/" + id(pub[0].ID), "/desk/claims/" + id(draft.ID) + "/history", "/desk/claims/new",
-		"/desk/reports", "/desk/ratings", "/desk/users", "/desk/tokens", "/desk/account",
+		"/desk/reports", "/desk/ratings", "/desk/users", "/desk/tokens", "/desk/account", "/desk/dashboard", "/desk/webhooks",
 	}
 }
+
+// targetSelector finds the controls that stand alone, not inside a
+// sentence: buttons, summaries, the suggestions' Select labels and their
+// claim links.
+const targetSelector = "button, .button, summary, .sugg-pick label, .sugg-actions a, .checked a, .maybe a"
 
 // TestPagesAccessible runs axe-core on every public and desk page, in
 // light and in dark mode, and fails on any serious or critical violation.
@@ -103,6 +112,13 @@ func TestPagesAccessible(t *testing.T) {
 		b.open(p)
 		if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "390" {
 			t.Errorf("%s is %s px wide on a 390 px phone", p, w)
+		}
+		// Small controls standing alone are at least 24 px tall (WCAG
+		// 2.5.8); links inside a sentence are exempt.
+		if small := b.eval(`[...document.querySelectorAll(` + jsString(targetSelector) + `)].filter(el => el.getClientRects().length)
+			.map(el => [el, el.getBoundingClientRect()]).filter(([el, r]) => r.height < 24)
+			.map(([el, r]) => (el.className || el.tagName.toLowerCase()) + " “" + el.textContent.trim().slice(0, 30) + "” " + Math.round(r.width) + "×" + Math.round(r.height)).join("; ")`); small != "" {
+			t.Errorf("%s: targets under 24 px tall on a phone: %s", p, small)
 		}
 		if !strings.HasPrefix(p, "/embed/") {
 			if menu := b.eval(`(getComputedStyle(document.querySelector(".menu-toggle")).display !== "none") + " " + getComputedStyle(document.querySelector("#site-nav")).display`); menu != "true none" {

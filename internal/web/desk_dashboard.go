@@ -36,7 +36,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.DashboardView{Page: s.page(c, "Dashboard"), AsOf: d.Now.Format("2 January 2006, 15:04"), AsOfISO: d.Now.Format(time.RFC3339)}
+	v := views.DashboardView{Page: s.page(c, "Dashboard"), AsOf: whenTime(d.Now)}
 	for _, name := range dashboardCharts {
 		v.Charts = append(v.Charts, dashboardChart(d, name))
 	}
@@ -150,7 +150,7 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 			}
 		}
 		ch.Desc = fmt.Sprintf("Stacked column chart of %d verdicts published in the last 12 months, by month and rating; the busiest month was %s with %d.",
-			total, d.VerdictMix[busiest].Month.Format("January 2006"), d.VerdictMix[busiest].Total)
+			total, d.VerdictMix[busiest].Month.Format(monthLayout), d.VerdictMix[busiest].Total)
 	case "publish-time":
 		ch.Title = "Time from intake to publication"
 		ch.Note = "For claims published each week: from when their article (or the claim) came in to publication. Median and 90th percentile; weeks without publications are gaps."
@@ -170,7 +170,7 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 		cats := make([]string, len(d.PublishTime))
 		med, p90 := make([]float64, len(cats)), make([]float64, len(cats))
 		for i, w := range d.PublishTime {
-			cats[i] = w.Week.Format("2 Jan")
+			cats[i] = w.Week.Format(dayLayout)
 			med[i], p90[i] = math.NaN(), math.NaN()
 			if w.N > 0 {
 				med[i], p90[i] = float64(w.Median)/div, float64(w.P90)/div
@@ -182,7 +182,7 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 			last = d.PublishTime[i]
 		}
 		ch.Desc = fmt.Sprintf("Line chart of the median and 90th percentile time from intake to publication per week, in %s, over the last 12 weeks (%d claims). Week of %s: median %s, 90th percentile %s.",
-			unit, n, last.Week.Format("2 January"), fmtDuration(last.Median), fmtDuration(last.P90))
+			unit, n, fmtDate(&last.Week), fmtDuration(last.Median), fmtDuration(last.P90))
 	case "queue":
 		ch.Title = "Queue age by status"
 		ch.Note = "Claims waiting, by how long they have been in their status: drafts since they were made (or returned), claims in review since they were submitted."
@@ -236,11 +236,11 @@ func dashboardChart(d *store.Dashboard, name string) views.Chart {
 // dashboardTable is the table of one chart; forCSV writes numbers as
 // machines read them (durations in hours, dates as YYYY-MM-DD, no links).
 func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
-	month := func(t time.Time) string {
+	month := func(t time.Time) views.Cell {
 		if forCSV {
-			return t.Format("2006-01")
+			return views.Cell{Text: t.Format("2006-01")}
 		}
-		return t.Format("Jan 2006")
+		return views.Cell{Text: t.Format(monthLayout), Datetime: t.Format("2006-01")}
 	}
 	dur := func(x time.Duration, n int) string {
 		if n == 0 {
@@ -289,7 +289,7 @@ func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
 			t.Head[0], t.Head[len(t.Head)-1] = "month", "total"
 		}
 		for _, m := range d.VerdictMix {
-			row := []views.Cell{{Text: month(m.Month)}}
+			row := []views.Cell{month(m.Month)}
 			for _, k := range keys {
 				row = append(row, count(m.Counts[k]))
 			}
@@ -302,11 +302,12 @@ func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
 			t.Head = []string{"week", "published", "median_hours", "p90_hours"}
 		}
 		for _, w := range d.PublishTime {
-			week := w.Week.Format("2 Jan 2006")
+			wk := when(&w.Week)
+			week := views.Cell{Text: wk.Text, Datetime: wk.ISO}
 			if forCSV {
-				week = w.Week.Format("2006-01-02")
+				week = views.Cell{Text: w.Week.Format("2006-01-02")}
 			}
-			t.Rows = append(t.Rows, []views.Cell{{Text: week}, count(w.N), {Text: dur(w.Median, w.N), Num: true}, {Text: dur(w.P90, w.N), Num: true}})
+			t.Rows = append(t.Rows, []views.Cell{week, count(w.N), {Text: dur(w.Median, w.N), Num: true}, {Text: dur(w.P90, w.N), Num: true}})
 		}
 	case "queue":
 		t.Caption = "Claims waiting, by status and age"
@@ -340,7 +341,7 @@ func dashboardTable(d *store.Dashboard, name string, forCSV bool) views.Table {
 			t.Head = []string{"month", "corrections", "retractions", "total"}
 		}
 		for _, m := range d.Corrections {
-			t.Rows = append(t.Rows, []views.Cell{{Text: month(m.Month)}, count(m.Corrections), count(m.Retractions), count(m.Corrections + m.Retractions)})
+			t.Rows = append(t.Rows, []views.Cell{month(m.Month), count(m.Corrections), count(m.Retractions), count(m.Corrections + m.Retractions)})
 		}
 	}
 	return t

@@ -476,6 +476,22 @@ func TestDashboardFiguresMatchTheData(t *testing.T) {
 			if len(drawn) != segments || segments == 0 {
 				t.Errorf("%d verdict segments drawn, want %d", len(drawn), segments)
 			}
+			// Dates are written as everywhere on the desk: one layout, in
+			// <time datetime>.
+			if !asOfRe.MatchString(page) {
+				t.Errorf("the as-of time is not a <time> in the desk's layout")
+			}
+			for _, row := range want["publish-time"][1:] {
+				week, _ := time.Parse("2006-01-02", row[0])
+				hasAll(t, "publish-time", sections["publish-time"], `<th scope="row"><time datetime="`+week.Format(time.RFC3339)+`">`+week.Format("Jan 2, 2006")+`</time></th>`)
+			}
+			for _, row := range want["corrections"][1:] {
+				month, _ := time.Parse("2006-01", row[0])
+				hasAll(t, "corrections", sections["corrections"], `<th scope="row"><time datetime="`+row[0]+`">`+month.Format("Jan 2006")+`</time></th>`)
+			}
+			if m := dayFirstRe.FindString(page); m != "" {
+				t.Errorf("a date written day first: %q", m)
+			}
 			// The 30-day list links each claim with its count.
 			for _, row := range want["reappearing-30"][1:] {
 				hasAll(t, "reappearing-30", sections["reappearing-30"], `href="/desk/claims/`+row[0]+`"`, ": "+times(row[4])+"</title>")
@@ -483,6 +499,11 @@ func TestDashboardFiguresMatchTheData(t *testing.T) {
 		})
 	}
 }
+
+var (
+	asOfRe     = regexp.MustCompile(`Figures as of <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">[A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d UTC</time>`)
+	dayFirstRe = regexp.MustCompile(`\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b`)
+)
 
 func times(n string) string {
 	switch n {

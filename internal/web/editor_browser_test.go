@@ -370,6 +370,72 @@ func TestWholeJobWithTheKeyboard(t *testing.T) {
 	}
 }
 
+// confirmAfter clicks the element sel from script and answers the confirm
+// dialog it opens with accept; it returns the question, or "" when no
+// dialog opened.
+func (b *tab) confirmAfter(sel string, accept bool) string {
+	b.t.Helper()
+	asked := make(chan string, 1)
+	lctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	chromedp.Listen(lctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && d.Type == page.DialogTypeConfirm {
+			select {
+			case asked <- d.Message:
+			default:
+			}
+		}
+	})
+	b.eval(`(() => { setTimeout(() => document.querySelector(` + jsString(sel) + `).click(), 0); return ""; })()`)
+	var q string
+	select {
+	case q = <-asked:
+	case <-time.After(3 * time.Second):
+		return ""
+	}
+	b.do("answer the question", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
+		return err
+	}))
+	return q
+}
+
+// A workflow step swaps the whole editor, and never loses what was typed
+// elsewhere on the page: a comment being written is carried across; text
+// in a form the step may drop (a half-added source) is asked about first,
+// and staying keeps it.
+func TestWorkflowStepKeepsTypedInput(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, complete)
+	b := e.browse(t, "editor@test.example")
+	b.open(deskPath(cl.ID))
+
+	b.typeInto("#new-title", "A source not yet added")
+	if q := b.confirmAfter("#submit-claim", false); !strings.Contains(q, "Add a source") {
+		t.Fatalf("submitting with a half-added source did not ask first (question %q)", q)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := b.eval(`document.querySelector("#new-title").value`); got != "A source not yet added" {
+		t.Fatalf("staying lost the typed source: %q", got)
+	}
+	if stored, _ := e.store.ClaimByID(t.Context(), cl.ID); stored.Status != factcheck.StatusDraft {
+		t.Fatalf("submitted although the editor chose to stay: %s", stored.Status)
+	}
+
+	b.clear("#new-title")
+	b.typeInto("#comment-body", "Half a thought about the baseline")
+	if q := b.confirmAfter("#submit-claim", true); q != "" {
+		t.Fatalf("asked although the comment is carried across: %q", q)
+	}
+	b.wait("in review", `document.querySelector(".status-pill").textContent.includes("In review")`)
+	if got := b.eval(`document.querySelector("#comment-body").value`); got != "Half a thought about the baseline" {
+		t.Fatalf("submitting wiped the comment being typed: %q", got)
+	}
+	if !b.beforeUnload("/desk") {
+		t.Fatal("the carried comment no longer counts as unsaved")
+	}
+}
+
 // A reviewer returns a claim with a note; its author sees the note in the
 // editor and in the history.
 func TestReturnedClaimShowsTheNote(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -29,7 +30,13 @@ func renderMarkdown(src string) string {
 	return sanitize.Sanitize(buf.String())
 }
 
-const dateLayout = "Jan 2, 2006"
+// The desk's date layouts: a date, a day of the year (a chart's axis) and
+// a month, all written month first.
+const (
+	dateLayout  = "Jan 2, 2006"
+	dayLayout   = "Jan 2"
+	monthLayout = "Jan 2006"
+)
 
 // fmtDate writes a date for people ("Nov 21, 2024"); "" for none.
 func fmtDate(t *time.Time) string {
@@ -84,6 +91,8 @@ var (
 	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	mdLinkTail  = regexp.MustCompile(`\]\((?:https?://|/|#)[^)\s]*\)?`)
+	mdLinkCut   = regexp.MustCompile(`!?\[([^\]]*)\]\([^)\s]*$`) // a link cut in its address
+	mdStars     = regexp.MustCompile(`\*+`)
 	mdAutolink  = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	mdTag       = regexp.MustCompile(`</?[A-Za-z][^>]*>`)
 	mdLineStart = regexp.MustCompile(`(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+|\d{1,3}[.)][ \t]+)`)
@@ -103,13 +112,16 @@ func stripMarkdown(s string) string {
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdLinkTail.ReplaceAllString(s, "")
+	s = mdLinkCut.ReplaceAllString(s, "$1")
+	s = dropUnclosed(s)
 	s = mdAutolink.ReplaceAllString(s, "$1")
 	s = mdTag.ReplaceAllString(s, "")
 	s = mdLineStart.ReplaceAllString(s, "")
 	// Escaped characters stand for themselves: park them in the private
 	// use area while the syntax goes, then put them back.
 	s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return string(rune(0xE000 + int(m[1]))) })
-	s = strings.NewReplacer("**", "", "*", "", "~~", "", "`", "", "__", "").Replace(s)
+	s = stripStars(s)
+	s = strings.NewReplacer("~~", "", "`", "", "__", "").Replace(s)
 	s = mdUnderLead.ReplaceAllString(s, "$1$2")
 	s = mdUnderEnd.ReplaceAllString(s, "$1$2")
 	var b strings.Builder
@@ -122,6 +134,42 @@ func stripMarkdown(s string) string {
 		}
 		i += size
 	}
+	return b.String()
+}
+
+// dropUnclosed drops each "[" (or "![") that no "]" follows: a link a
+// fragment cuts inside its text ("…see [the rep").
+func dropUnclosed(s string) string {
+	k := strings.LastIndexByte(s, ']') + 1
+	return s[:k] + strings.NewReplacer("![", "", "[", "").Replace(s[k:])
+}
+
+// stripStars removes the asterisks of emphasis and keeps the others: a run
+// of asterisks with a space on both sides ("3 * 4") cannot open or close
+// emphasis, so it is the writer's own. A run at either end of s counts as
+// emphasis, as a snippet may cut "**own**" between its asterisks and word.
+func stripStars(s string) string {
+	return replaceAllIndex(mdStars, s, func(i, j int) string {
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[j:])
+		if i > 0 && j < len(s) && unicode.IsSpace(before) && unicode.IsSpace(after) {
+			return s[i:j]
+		}
+		return ""
+	})
+}
+
+// replaceAllIndex is ReplaceAllStringFunc with the match's place in s, so
+// fn can look at what surrounds it.
+func replaceAllIndex(re *regexp.Regexp, s string, fn func(i, j int) string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		b.WriteString(s[last:m[0]])
+		b.WriteString(fn(m[0], m[1]))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 

@@ -9,9 +9,16 @@ func TestStripMarkdown(t *testing.T) {
 		{"The city's **own** report shows a *12%* fall.", "The city's own report shows a 12% fall."},
 		{"## Sources\n\n- [The report](https://city.example/r) says so\n1. `tables` too", "Sources\n\nThe report says so\ntables too"},
 		{"> Quoted __strongly__ and _lightly_ and ~~struck~~", "Quoted strongly and lightly and struck"},
-		{"…cut off [link text](https://exa", "…cut off [link text"},
+		{"…cut off [link text](https://exa", "…cut off link text"},
+		{"…cut off in [its te", "…cut off in its te"},
+		{"an ![image](/img.pn", "an image"},
+		{"[one](https://a.example) and [two](https://b.exa", "one and two"},
 		{"the rest](https://city.example/r) of it…", "the rest of it…"},
-		{"snake_case_name and 3 * 4 = 12 and a\\*literal\\*", "snake_case_name and 3  4 = 12 and a*literal*"},
+		{"snake_case_name and 3 * 4 = 12 and a\\*literal\\*", "snake_case_name and 3 * 4 = 12 and a*literal*"},
+		{"2 ** 10 is 1024, *not* 2 * 10", "2 ** 10 is 1024, not 2 * 10"},
+		// A snippet split at its hit: "The city's **own** report".
+		{"The city's **", "The city's "},
+		{"** report", " report"},
 		{"![chart](/img.png) <b>bold</b> <https://city.example>", "chart bold https://city.example"},
 		{"[ref]: https://city.example/ref\nText", "\nText"},
 	} {
