@@ -268,11 +268,17 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if token := s.cookie(c, sessionCookie); token != "" {
-			if u, sess, err := s.store.Session(ctx, token, s.cfg.SessionIdle, c.RealIP()); err == nil {
+			u, sess, err := s.store.Session(ctx, token, s.cfg.SessionIdle, c.RealIP())
+			switch {
+			case err != nil && factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED:
+				return err
+			case err != nil:
+			case s.cfg.NoPasswordLogin && strings.HasPrefix(sess.Method, "password"):
+				// With passwords off, a session a password started
+				// no longer logs anyone in.
+			default:
 				c.Set(ctxUser, u)
 				c.Set(ctxSession, sessionRef{token: token, Session: sess})
-			} else if factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED {
-				return err
 			}
 		}
 		c.Response().Header().Set("Cache-Control", "private, no-store")
