@@ -36,15 +36,18 @@ type Config struct {
 	RequireOther  bool
 	SQLDebug      bool
 	// Accounts: who must use two-factor authentication, the key that
-	// seals TOTP secrets, and single sign-on.
-	RequireMFA []factcheck.Role
-	MFAKey     string
-	OIDC       web.OIDCConfig
+	// seals TOTP secrets, single sign-on, and whether passwords log in
+	// (NoPasswordLogin: single sign-on only).
+	RequireMFA      []factcheck.Role
+	MFAKey          string
+	OIDC            web.OIDCConfig
+	NoPasswordLogin bool
 }
 
 // accountsFromEnv reads the account settings: CLAIMDESK_REQUIRE_MFA,
-// CLAIMDESK_MFA_KEY and the CLAIMDESK_OIDC_* variables. It refuses
-// settings that would not work, naming the variable.
+// CLAIMDESK_MFA_KEY, the CLAIMDESK_OIDC_* variables and
+// CLAIMDESK_PASSWORD_LOGIN. It refuses settings that would not work,
+// naming the variable.
 func accountsFromEnv(cfg *Config) error {
 	switch v := strings.ToLower(strings.TrimSpace(os.Getenv("CLAIMDESK_REQUIRE_MFA"))); v {
 	case "", "none", "off":
@@ -61,6 +64,25 @@ func accountsFromEnv(cfg *Config) error {
 	if cfg.MFAKey != "" && len(cfg.MFAKey) < 16 {
 		return errors.New("CLAIMDESK_MFA_KEY is too short: use at least 16 random characters (e.g. openssl rand -base64 32)")
 	}
+	if err := oidcFromEnv(cfg); err != nil {
+		return err
+	}
+	switch v := strings.ToLower(strings.TrimSpace(os.Getenv("CLAIMDESK_PASSWORD_LOGIN"))); v {
+	case "", "true", "on", "yes", "1":
+	case "false", "off", "no", "0":
+		if cfg.OIDC.Issuer == "" {
+			return errors.New("CLAIMDESK_PASSWORD_LOGIN=false turns off the only way to log in: set up single sign-on (CLAIMDESK_OIDC_ISSUER, CLAIMDESK_OIDC_CLIENT_ID, CLAIMDESK_OIDC_CLIENT_SECRET) first, or leave passwords on")
+		}
+		cfg.NoPasswordLogin = true
+	default:
+		return fmt.Errorf("CLAIMDESK_PASSWORD_LOGIN=%s: use true (passwords and single sign-on) or false (single sign-on only)", v)
+	}
+	return nil
+}
+
+// oidcFromEnv reads the CLAIMDESK_OIDC_* variables into cfg.OIDC (left
+// empty when CLAIMDESK_OIDC_ISSUER is unset) for accountsFromEnv.
+func oidcFromEnv(cfg *Config) error {
 	o := web.OIDCConfig{Issuer: strings.TrimSpace(os.Getenv("CLAIMDESK_OIDC_ISSUER")), ClientID: os.Getenv("CLAIMDESK_OIDC_CLIENT_ID"),
 		ClientSecret: os.Getenv("CLAIMDESK_OIDC_CLIENT_SECRET"), DefaultRole: factcheck.Role(strings.TrimSpace(env("CLAIMDESK_OIDC_DEFAULT_ROLE", "editor")))}
 	for _, d := range strings.Split(os.Getenv("CLAIMDESK_OIDC_ALLOWED_DOMAINS"), ",") {
@@ -94,7 +116,7 @@ var envVars = []string{
 	"CLAIMDESK_FETCH_ALLOW_PRIVATE", "CLAIMDESK_LOG_LEVEL", "CLAIMDESK_SQL_DEBUG", "CLAIMDESK_TRUSTED_PROXIES",
 	"CLAIMDESK_CACHE_MB", "CLAIMDESK_ACCESS_LOG", "CLAIMDESK_REQUIRE_MFA", "CLAIMDESK_MFA_KEY",
 	"CLAIMDESK_OIDC_ISSUER", "CLAIMDESK_OIDC_CLIENT_ID", "CLAIMDESK_OIDC_CLIENT_SECRET",
-	"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE",
+	"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE", "CLAIMDESK_PASSWORD_LOGIN",
 }
 
 // envHelp is the "Environment:" paragraph of the help texts: envVars,

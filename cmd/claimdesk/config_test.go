@@ -25,10 +25,12 @@ func TestServeRefusesAccountSettingsThatCannotWork(t *testing.T) {
 		{map[string]string{"CLAIMDESK_OIDC_ISSUER": "https://accounts.google.com"}, "needs CLAIMDESK_OIDC_CLIENT_ID and CLAIMDESK_OIDC_CLIENT_SECRET"},
 		{map[string]string{"CLAIMDESK_OIDC_ISSUER": "https://accounts.google.com", "CLAIMDESK_OIDC_CLIENT_ID": "x", "CLAIMDESK_OIDC_CLIENT_SECRET": "y",
 			"CLAIMDESK_OIDC_DEFAULT_ROLE": "owner"}, "CLAIMDESK_OIDC_DEFAULT_ROLE=owner"},
+		{map[string]string{"CLAIMDESK_PASSWORD_LOGIN": "false"}, "CLAIMDESK_PASSWORD_LOGIN=false turns off the only way to log in: set up single sign-on"},
+		{map[string]string{"CLAIMDESK_PASSWORD_LOGIN": "never"}, "CLAIMDESK_PASSWORD_LOGIN=never: use true"},
 	}
 	for _, c := range cases {
 		for _, k := range []string{"CLAIMDESK_REQUIRE_MFA", "CLAIMDESK_MFA_KEY", "CLAIMDESK_OIDC_ISSUER", "CLAIMDESK_OIDC_CLIENT_ID", "CLAIMDESK_OIDC_CLIENT_SECRET",
-			"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE"} {
+			"CLAIMDESK_OIDC_ALLOWED_DOMAINS", "CLAIMDESK_OIDC_DEFAULT_ROLE", "CLAIMDESK_PASSWORD_LOGIN"} {
 			t.Setenv(k, c.env[k])
 		}
 		db := filepath.Join(t.TempDir(), "never.db")
@@ -45,12 +47,22 @@ func TestServeRefusesAccountSettingsThatCannotWork(t *testing.T) {
 	t.Setenv("CLAIMDESK_OIDC_CLIENT_SECRET", "s3cret")
 	t.Setenv("CLAIMDESK_OIDC_ALLOWED_DOMAINS", " Paper.example, @news.example ,")
 	t.Setenv("CLAIMDESK_OIDC_DEFAULT_ROLE", "reviewer")
+	t.Setenv("CLAIMDESK_PASSWORD_LOGIN", "true")
 	var cfg Config
 	if err := accountsFromEnv(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.RequireMFA) != 2 || cfg.OIDC.DefaultRole != "reviewer" || strings.Join(cfg.OIDC.AllowedDomains, ",") != "paper.example,news.example" || cfg.MFAKey == "" {
+	if len(cfg.RequireMFA) != 2 || cfg.OIDC.DefaultRole != "reviewer" || strings.Join(cfg.OIDC.AllowedDomains, ",") != "paper.example,news.example" || cfg.MFAKey == "" || cfg.NoPasswordLogin {
 		t.Fatalf("parsed: %+v", cfg)
+	}
+	// With single sign-on set up, passwords may be turned off.
+	t.Setenv("CLAIMDESK_PASSWORD_LOGIN", "false")
+	cfg = Config{}
+	if err := accountsFromEnv(&cfg); err != nil || !cfg.NoPasswordLogin {
+		t.Fatalf("CLAIMDESK_PASSWORD_LOGIN=false with single sign-on: %v %v", err, cfg.NoPasswordLogin)
+	}
+	if w, err := webConfig(cfg); err != nil || !w.NoPasswordLogin {
+		t.Fatalf("web config: %v %v", err, w.NoPasswordLogin)
 	}
 }
 

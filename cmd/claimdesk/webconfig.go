@@ -17,7 +17,7 @@ func webConfig(cfg Config) (web.Config, error) {
 	w := web.Config{BaseURL: cfg.BaseURL, Newsroom: cfg.Newsroom, RequireOtherReviewer: cfg.RequireOther,
 		VersionTTL: time.Second, FetchPrivate: os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true",
 		AccessLog:  os.Getenv("CLAIMDESK_ACCESS_LOG"),
-		RequireMFA: cfg.RequireMFA, MFAKey: cfg.MFAKey, OIDC: cfg.OIDC}
+		RequireMFA: cfg.RequireMFA, MFAKey: cfg.MFAKey, OIDC: cfg.OIDC, NoPasswordLogin: cfg.NoPasswordLogin}
 	switch w.AccessLog {
 	case "", web.AccessLogAll, web.AccessLogSample, web.AccessLogErrors:
 	default:

@@ -562,6 +562,45 @@ func TestRequireMFASendsToEnrolmentFirst(t *testing.T) {
 	}
 }
 
+// TestRequireMFARefusesTokensWithoutIt: where the desk requires
+// two-factor authentication for a role, the API tokens of a user of that
+// role who has not turned it on are refused with 403 and a message saying
+// what to do (they were made before the requirement, or the second factor
+// was reset since); once the user turns it on, the same token works.
+// Editors, not required, keep theirs.
+func TestRequireMFARefusesTokensWithoutIt(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	adminTok, revTok, edTok := e.token(e.admin), e.token(e.reviewer), e.token(e.editor)
+	logs := e.serveLogged(web.Config{RequireMFA: []factcheck.Role{factcheck.RoleReviewer, factcheck.RoleAdmin}})
+	article := map[string]string{"title": "T", "body": articleBody}
+	for _, tc := range []struct{ method, path, tok string }{
+		{"GET", "/api/v1/webhooks", adminTok},
+		{"POST", "/api/v1/articles", adminTok},
+		{"POST", "/api/v1/articles", revTok},
+	} {
+		var ae apiErr
+		if st := e.api(tc.method, tc.path, tc.tok, article, &ae); st != 403 || ae.Error.Code != factcheck.EFORBIDDEN ||
+			!strings.Contains(ae.Error.Message, "two-factor authentication") || !strings.Contains(ae.Error.Message, "/desk/account") {
+			t.Errorf("%s %s with the token of a user without 2FA: %d %+v, want 403 forbidden telling them to turn it on", tc.method, tc.path, st, ae.Error)
+		}
+	}
+	if !logHas(logs.String(), `"msg":"api token refused: two-factor authentication required"`, `"account":"admin@test.example"`) {
+		t.Error("the refused token is not logged")
+	}
+	if st := e.api("POST", "/api/v1/articles", edTok, article, nil); st != 201 {
+		t.Errorf("editor's token (2FA not required): %d", st)
+	}
+	rev := e.client()
+	e.login(rev, "reviewer@test.example")
+	enrolTOTP(t, e, rev)
+	if st := e.api("POST", "/api/v1/articles", revTok, article, nil); st != 201 {
+		t.Errorf("reviewer's token after turning 2FA on: %d", st)
+	}
+	if st := e.api("GET", "/api/v1/webhooks", adminTok, nil, nil); st != 403 {
+		t.Errorf("admin's token, still without 2FA: %d", st)
+	}
+}
+
 // enrolTOTP turns two-factor authentication on for c's user through the
 // account page and returns the secret.
 func enrolTOTP(t *testing.T, e *env, c *http.Client) string {

@@ -40,14 +40,40 @@ func (s *Server) loginPage(c echo.Context) error {
 }
 
 // loginView is the login form's view, with the single sign-on button
-// when it is configured.
+// when it is configured, and without the password form when
+// Config.NoPasswordLogin turns passwords off.
 func (s *Server) loginView(c echo.Context, email, next string) views.LoginView {
-	v := views.LoginView{Page: s.page(c, "Log in"), Email: email, Next: next}
+	v := views.LoginView{Page: s.page(c, "Log in"), Email: email, Next: next, NoPassword: s.cfg.NoPasswordLogin}
 	if s.sso != nil {
 		v.SSOLabel = "Sign in with " + s.sso.name
 		v.SSOURL = "/login/oidc?next=" + url.QueryEscape(next)
 	}
 	return v
+}
+
+// passwordsOn refuses the password forms (logging in with a password,
+// changing one's own) with 403 when Config.NoPasswordLogin turns
+// passwords off: the login page again, with the reason, for a browser;
+// the JSON error otherwise. It runs before csrf, since the refusal
+// changes nothing, so an API client learns why without fetching a form.
+func (s *Server) passwordsOn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.cfg.NoPasswordLogin {
+			return next(c)
+		}
+		email := strings.ToLower(factcheck.CleanLine(c.FormValue("email")))
+		if u := userOf(c); u != nil {
+			email = u.Email
+		}
+		s.logger(c).Warn("password refused: password login is off", "route", c.Path(), "account", email, "ip", c.RealIP())
+		msg := "This desk does not use passwords: sign in with " + s.sso.name + " instead."
+		if c.Path() == "/login" && !wantsJSON(c) {
+			v := s.loginView(c, email, safeNext(c.FormValue("next")))
+			v.Error = msg
+			return s.render(c, http.StatusForbidden, views.LoginPage(v))
+		}
+		return factcheck.Errorf(factcheck.EFORBIDDEN, "%s", msg)
+	}
 }
 
 // login checks an email and password and starts a session, or asks for
@@ -129,7 +155,7 @@ func (s *Server) pendingLogin(c echo.Context) (userID int64, method string, ok b
 		return 0, "", false
 	}
 	parts := strings.Split(val, "|")
-	if len(parts) != 3 {
+	if len(parts) != 3 || s.cfg.NoPasswordLogin && parts[1] == "password" {
 		return 0, "", false
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)

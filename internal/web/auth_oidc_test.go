@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 
@@ -16,15 +20,21 @@ import (
 // test and configures e's server to sign in with it.
 func newProvider(t *testing.T, e *env, domains []string, role factcheck.Role) (*mockoidc.MockOIDC, *lockedBuffer) {
 	t.Helper()
+	return newProviderFor(t, e, web.Config{OIDC: web.OIDCConfig{AllowedDomains: domains, DefaultRole: role}})
+}
+
+// newProviderFor is newProvider with the rest of the server's settings
+// in cfg; the provider fills in cfg.OIDC's issuer and client.
+func newProviderFor(t *testing.T, e *env, cfg web.Config) (*mockoidc.MockOIDC, *lockedBuffer) {
+	t.Helper()
 	m, err := mockoidc.Run()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Shutdown() })
-	cfg := m.Config()
-	logs := e.serveLogged(web.Config{OIDC: web.OIDCConfig{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		AllowedDomains: domains, DefaultRole: role}})
-	return m, logs
+	mc := m.Config()
+	cfg.OIDC.Issuer, cfg.OIDC.ClientID, cfg.OIDC.ClientSecret = mc.Issuer, mc.ClientID, mc.ClientSecret
+	return m, e.serveLogged(cfg)
 }
 
 // ssoLogin follows a sign-in from the login page's button through the
@@ -176,5 +186,93 @@ func TestSingleSignOnStateIsChecked(t *testing.T) {
 	m.QueueUser(&mockoidc.MockUser{Subject: "sub-new", Email: "new@anywhere.example", EmailVerified: true})
 	if st, body, _ := e.ssoLogin(e.client(), "/desk"); st != http.StatusForbidden || !strings.Contains(body, "There is no account for new@anywhere.example") {
 		t.Errorf("unknown person without allowed domains: %d", st)
+	}
+}
+
+// TestSingleSignOnCanReplacePasswords: with password login off
+// (CLAIMDESK_PASSWORD_LOGIN=false) the login page offers single sign-on
+// alone; a password posted to /login, or to the account's password form,
+// gets 403 saying why (JSON for clients that want it); a session or a
+// pending second factor that a password began no longer counts; single
+// sign-on logs in, and API tokens keep working. Without single sign-on
+// the server refuses to start so.
+func TestSingleSignOnCanReplacePasswords(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	if _, err := web.New(e.store, web.Config{NoPasswordLogin: true}, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil || !strings.Contains(err.Error(), "single sign-on") {
+		t.Fatalf("password login off without single sign-on: %v", err)
+	}
+	// Before the switch: a token, a browser logged in with a password, and
+	// a login waiting for its second factor.
+	adminTok := e.token(e.admin)
+	pw := e.client()
+	e.login(pw, "editor@test.example")
+	rev := e.client()
+	e.login(rev, "reviewer@test.example")
+	secret := enrolTOTP(t, e, rev)
+	pending := e.client()
+	if st, _ := e.tryLogin(pending, "reviewer@test.example", testPassword); st != http.StatusSeeOther {
+		t.Fatalf("password step: %d", st)
+	}
+	pendingCSRF := e.csrfFrom(pending, "/login/totp")
+
+	m, logs := newProviderFor(t, e, web.Config{NoPasswordLogin: true})
+	anon := e.client()
+	st, page, _ := e.get(anon, "/login")
+	if st != 200 || !strings.Contains(page, "sso-button") || strings.Contains(page, `name="password"`) || strings.Contains(page, "or with your password") {
+		t.Fatalf("login page with passwords off: %d %s", st, page)
+	}
+	// A password posted anyway: 403, the reason, and no session.
+	st, body, _ := e.postForm(anon, "/login", url.Values{"email": {"editor@test.example"}, "password": {testPassword}})
+	if st != http.StatusForbidden || !strings.Contains(body, "does not use passwords") || !strings.Contains(body, "sso-button") || strings.Contains(body, `name="password"`) {
+		t.Errorf("password login with passwords off: %d %s", st, body)
+	}
+	var ae apiErr
+	req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"email": {"editor@test.example"}, "password": {testPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := anon.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&ae)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || ae.Error.Code != factcheck.EFORBIDDEN || !strings.Contains(ae.Error.Message, "does not use passwords") {
+		t.Errorf("password login as JSON: %d %+v", resp.StatusCode, ae.Error)
+	}
+	if st, _, _ := e.get(anon, "/desk"); st != http.StatusSeeOther {
+		t.Errorf("a refused password logged in: %d", st)
+	}
+	if !logHas(logs.String(), `"msg":"password refused: password login is off"`, `"account":"editor@test.example"`) {
+		t.Error("the refused password is not logged")
+	}
+	// What a password began before no longer counts.
+	if st, _, resp := e.get(pw, "/desk"); st != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("a session started with a password: %d %s", st, resp.Header.Get("Location"))
+	}
+	if st, _, resp := e.postForm(pending, "/login/totp", url.Values{"_csrf": {pendingCSRF}, "code": {totpCode(t, secret, time.Now().Add(30*time.Second))}}); st != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?") {
+		t.Errorf("second factor of a password login: %d %s", st, resp.Header.Get("Location"))
+	}
+
+	// Single sign-on logs in; the account page has no password form, and
+	// its post is refused.
+	m.QueueUser(&mockoidc.MockUser{Subject: "sub-ed", Email: "editor@test.example", EmailVerified: true})
+	c := e.client()
+	if st, _, _ := e.ssoLogin(c, "/desk"); st != http.StatusSeeOther {
+		t.Fatalf("single sign-on: %d", st)
+	}
+	st, body, _ = e.get(c, "/desk/account")
+	if st != 200 || strings.Contains(body, `action="/desk/account/password"`) || strings.Contains(body, "Change your password") {
+		t.Errorf("account page with passwords off: %d", st)
+	}
+	st, body, _ = e.postForm(c, "/desk/account/password", url.Values{"_csrf": {e.csrfFrom(c, "/desk/account")}, "current_password": {testPassword}, "password": {"a brand new passphrase of words"}})
+	if st != http.StatusForbidden || !strings.Contains(body, "does not use passwords") {
+		t.Errorf("password change with passwords off: %d", st)
+	}
+	if _, err := e.store.Authenticate(t.Context(), "editor@test.example", testPassword); err != nil {
+		t.Errorf("the refused change changed the password: %v", err)
+	}
+	// API tokens keep working.
+	if st := e.api("GET", "/api/v1/webhooks", adminTok, nil, nil); st != 200 {
+		t.Errorf("API token with passwords off: %d", st)
 	}
 }

@@ -28,7 +28,7 @@ func (s *Server) renderAccount(c echo.Context, status int, v views.AccountView) 
 	ctx := c.Request().Context()
 	u := userOf(c)
 	v.Page = s.page(c, "Your account")
-	v.HasPassword = u.PasswordHash != ""
+	v.HasPassword = u.PasswordHash != "" && !s.cfg.NoPasswordLogin
 	st, err := s.store.UserTOTP(ctx, u.ID)
 	if err != nil {
 		return err

@@ -268,11 +268,17 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if token := s.cookie(c, sessionCookie); token != "" {
-			if u, sess, err := s.store.Session(ctx, token, s.cfg.SessionIdle, c.RealIP()); err == nil {
+			u, sess, err := s.store.Session(ctx, token, s.cfg.SessionIdle, c.RealIP())
+			switch {
+			case err != nil && factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED:
+				return err
+			case err != nil:
+			case s.cfg.NoPasswordLogin && strings.HasPrefix(sess.Method, "password"):
+				// With passwords off, a session a password started
+				// no longer logs anyone in.
+			default:
 				c.Set(ctxUser, u)
 				c.Set(ctxSession, sessionRef{token: token, Session: sess})
-			} else if factcheck.ErrorCode(err) != factcheck.EUNAUTHORIZED {
-				return err
 			}
 		}
 		c.Response().Header().Set("Cache-Control", "private, no-store")
@@ -325,13 +331,15 @@ func sessionOf(c echo.Context) (sessionRef, bool) {
 
 // requireMFA sends users whose role must have two-factor authentication
 // (Config.RequireMFA) and who have not turned it on to their account page
-// to do that first; their writes elsewhere are refused with 403. Bearer
-// tokens pass: a token is a credential of its own, and creating one needs
-// the desk.
+// to do that first; their writes elsewhere are refused with 403. Their
+// API tokens are refused with 403 too, until they turn it on: a token
+// made before the desk required it (or by an account whose second factor
+// an admin reset) must not go around the requirement. Tokens of users
+// who have it on work as before.
 func (s *Server) requireMFA(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := userOf(c)
-		if bearer, _ := c.Get(ctxBearer).(bool); bearer || u == nil || !slices.Contains(s.cfg.RequireMFA, u.Role) {
+		if u == nil || !slices.Contains(s.cfg.RequireMFA, u.Role) {
 			return next(c)
 		}
 		on, err := s.store.TOTPEnabled(c.Request().Context(), u.ID)
@@ -339,6 +347,10 @@ func (s *Server) requireMFA(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		} else if on {
 			return next(c)
+		}
+		if bearer, _ := c.Get(ctxBearer).(bool); bearer {
+			s.logger(c).Warn("api token refused: two-factor authentication required", "account", u.Email, "role", u.Role, "ip", c.RealIP())
+			return factcheck.Errorf(factcheck.EFORBIDDEN, "This desk requires two-factor authentication for %ss, and %s has not turned it on: log in to the desk in a browser and turn it on at /desk/account; this token works again from then on.", u.Role, u.Email)
 		}
 		if c.Request().Method == http.MethodGet && !wantsJSON(c) {
 			return c.Redirect(http.StatusSeeOther, "/desk/account?mfa=required")

@@ -46,6 +46,11 @@ func (s *Server) routes() {
 		// a user the desk requires to turn on two-factor authentication
 		// can do so.
 		account = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.csrf}
+		// passwordLogin and passwordChange: the password forms, of the
+		// session and account chains, refused first (passwordsOn) where
+		// Config.NoPasswordLogin lets single sign-on replace passwords.
+		passwordLogin  = []echo.MiddlewareFunc{s.authenticate, s.passwordsOn, s.csrf}
+		passwordChange = []echo.MiddlewareFunc{s.authenticate, s.requireUser, s.passwordsOn, s.csrf}
 		// desk: any logged-in user, by session cookie (CSRF on writes) or
 		// bearer token (no CSRF), with two-factor authentication on where
 		// Config.RequireMFA asks for it. The desk's JSON API uses the same
@@ -97,7 +102,7 @@ func (s *Server) routes() {
 
 	// Logging in and out.
 	e.GET("/login", s.loginPage, session...)
-	e.POST("/login", s.login, session...)
+	e.POST("/login", s.login, passwordLogin...)
 	e.POST("/logout", s.logout, session...)
 	e.GET("/login/totp", s.totpLoginPage, session...)
 	e.POST("/login/totp", s.totpLogin, session...)
@@ -106,7 +111,7 @@ func (s *Server) routes() {
 
 	// One's own account.
 	e.GET("/desk/account", s.accountPage, account...)
-	e.POST("/desk/account/password", s.changePassword, account...)
+	e.POST("/desk/account/password", s.changePassword, passwordChange...)
 	e.POST("/desk/account/totp", s.startTOTP, account...)
 	e.POST("/desk/account/totp/confirm", s.confirmTOTP, account...)
 	e.POST("/desk/account/totp/recovery-codes", s.newRecoveryCodesHandler, account...)

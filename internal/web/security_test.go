@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/store"
@@ -167,6 +168,13 @@ type secEnv struct {
 	published, draft, evidence, article int64
 	spareUser, report, spareToken       int64
 	adminTok, editorTok, reviewerTok    string
+	// webhook is an endpoint the routes under /:id find; the two delete
+	// routes get endpoints of their own, so that neither finds the other's
+	// already gone.
+	webhook, webhookAPIDelete, webhookDeskDelete int64
+	// sessions holds one session of each test user, by role: a user may
+	// end only their own.
+	sessions map[factcheck.Role]int64
 }
 
 func newSecEnv(t *testing.T) *secEnv {
@@ -208,13 +216,47 @@ func newSecEnv(t *testing.T) *secEnv {
 		t.Fatal(err)
 	}
 	s.report = r.ID
+	for _, id := range []*int64{&s.webhook, &s.webhookAPIDelete, &s.webhookDeskDelete} {
+		w := &factcheck.Webhook{URL: "https://hooks.example/claimdesk", Events: []factcheck.EventType{factcheck.EventClaimPublished}}
+		if err := e.store.CreateWebhook(ctx, w, e.admin); err != nil {
+			t.Fatal(err)
+		}
+		*id = w.ID
+	}
+	s.sessions = map[factcheck.Role]int64{}
+	for _, u := range []*factcheck.User{e.admin, e.editor, e.reviewer} {
+		if _, err := e.store.CreateSession(ctx, u.ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		ss, err := e.store.Sessions(ctx, u.ID, time.Hour)
+		if err != nil || len(ss) != 1 {
+			t.Fatalf("sessions of %s: %d %v", u.Email, len(ss), err)
+		}
+		s.sessions[u.Role] = ss[0].ID
+	}
 	return s
+}
+
+// realObject reports whether the route walk points the :id of a route at
+// an object that route serves (not a claim's id, whose 404 would pass for
+// an allowed role getting through): an allowed role must not get 404.
+func realObject(r web.Route) bool {
+	for _, p := range []string{"/desk/webhooks/:id", "/api/v1/webhooks/:id", "/desk/account/sessions/:id"} {
+		if strings.HasPrefix(r.Path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func secID(n int64) string { return strconv.FormatInt(n, 10) }
 
-// fill turns a route pattern into a concrete path naming real records.
-func (s *secEnv) fill(r web.Route) string {
+// fill turns a route pattern into a concrete path naming real records,
+// the admin's own where a record belongs to its user.
+func (s *secEnv) fill(r web.Route) string { return s.fillAs(r, factcheck.RoleAdmin) }
+
+// fillAs is fill for the test user of role.
+func (s *secEnv) fillAs(r web.Route, role factcheck.Role) string {
 	p := r.Path
 	claim := s.draft
 	if strings.HasPrefix(p, "/claims/") || strings.HasPrefix(p, "/embed/") || r.Method == "GET" && strings.HasPrefix(p, "/api/v1/claims/") {
@@ -231,6 +273,14 @@ func (s *secEnv) fill(r web.Route) string {
 		p = strings.Replace(p, ":id", secID(s.spareToken), 1)
 	case strings.HasPrefix(p, "/desk/reports/:id"):
 		p = strings.Replace(p, ":id", secID(s.report), 1)
+	case strings.HasPrefix(p, "/desk/account/sessions/:id"):
+		p = strings.Replace(p, ":id", secID(s.sessions[role]), 1)
+	case r.Method == "DELETE" && p == "/api/v1/webhooks/:id":
+		p = strings.Replace(p, ":id", secID(s.webhookAPIDelete), 1)
+	case p == "/desk/webhooks/:id/delete":
+		p = strings.Replace(p, ":id", secID(s.webhookDeskDelete), 1)
+	case strings.Contains(p, "/webhooks/:id"):
+		p = strings.Replace(p, ":id", secID(s.webhook), 1)
 	default:
 		p = strings.Replace(p, ":id", secID(claim), 1)
 	}
@@ -332,6 +382,12 @@ func TestRouteAuthorization(t *testing.T) {
 					}
 				}
 			}
+			if strings.HasPrefix(r.Path, "/desk/account/sessions/:id") {
+				// Another user's session is not found, and stays.
+				if st, body, _ := s.do(anon, r.Method, s.fillAs(r, factcheck.RoleAdmin), s.editorTok, ""); st != 404 {
+					t.Errorf("%s: the editor ending the admin's session got %d, want 404: %.200s", name, st, body)
+				}
+			}
 		}
 	}
 	// Allowed roles get through (after the denials above, since these may write).
@@ -346,8 +402,8 @@ func TestRouteAuthorization(t *testing.T) {
 		}
 		toks := map[factcheck.Role]string{factcheck.RoleEditor: s.editorTok, factcheck.RoleReviewer: s.reviewerTok, factcheck.RoleAdmin: s.adminTok}
 		for _, role := range roles {
-			st, body, _ := s.do(anon, r.Method, s.fill(r), toks[role], "")
-			if st == 401 || st == 403 || st >= 500 {
+			st, body, _ := s.do(anon, r.Method, s.fillAs(r, role), toks[role], "")
+			if st == 401 || st == 403 || st >= 500 || st == 404 && realObject(r) {
 				t.Errorf("%s %s: %s with a bearer token got %d: %.200s", r.Method, r.Path, role, st, body)
 			}
 		}

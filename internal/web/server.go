@@ -87,6 +87,13 @@ type Config struct {
 	TokenTTL time.Duration
 	// OIDC configures single sign-on; with no Issuer it is off.
 	OIDC OIDCConfig
+	// NoPasswordLogin makes single sign-on replace passwords: the login
+	// page offers single sign-on alone, logging in with a password and
+	// changing one's own are refused with 403, a login or session begun
+	// with a password before (a pending second factor, a session) no
+	// longer counts, and API tokens keep working. New refuses it without
+	// OIDC.
+	NoPasswordLogin bool
 }
 
 // Server is the claimdesk HTTP server.
@@ -164,6 +171,9 @@ func New(st *store.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	case AccessLogAll, AccessLogSample, AccessLogErrors:
 	default:
 		return nil, fmt.Errorf("access log %q: want all, sample or errors", cfg.AccessLog)
+	}
+	if cfg.NoPasswordLogin && cfg.OIDC.Issuer == "" {
+		return nil, errors.New("password login is off and single sign-on is not set up: nobody could log in")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if strings.HasPrefix(cfg.BaseURL, "https://") {
