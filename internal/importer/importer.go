@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,7 @@ import (
 const (
 	alreadyArticle = "the desk has this article already"
 	alreadyClaim   = "imported already"
+	alreadyOwn     = "already this desk's"
 )
 
 // Outcome is what became of one item.
@@ -65,6 +67,10 @@ type Options struct {
 	// Progress is called with each item when it is done, and with how
 	// many there are so far and in all.
 	Progress func(it Item, done, total int)
+	// BaseURL is the desk's public address (CLAIMDESK_BASE_URL): a review
+	// whose url is under it is the desk's own and is skipped, so importing
+	// the desk's own export adds nothing.
+	BaseURL string
 }
 
 // Summary is the outcome of a run.
@@ -310,6 +316,13 @@ func urlJob(list, u string) job {
 func reviewJob(source string, rv Review) job {
 	return job{source: source, what: "claim", do: func(ctx context.Context, r *runner) Item {
 		it := Item{Source: source, What: "claim"}
+		if own, id, err := r.own(ctx, rv); err != nil {
+			it.Outcome, it.Reason = Failed, reasonOf(err)
+			return it
+		} else if own {
+			it.Outcome, it.ID, it.Reason = Skipped, id, alreadyOwn
+			return it
+		}
 		c, err := rv.Claim(r.scale)
 		if err != nil {
 			it.Outcome, it.Reason = Failed, reasonOf(err)
@@ -346,6 +359,43 @@ func reviewJob(source string, rv Review) job {
 		}
 		return it
 	}}
+}
+
+// own reports whether rv is one of the desk's own fact checks (say, from
+// its own export) and, when the desk has it, the claim's id. A review is
+// the desk's when its url is under Options.BaseURL, or when it is the
+// canonical address of a public claim of the desk (/claims/ID-SLUG on any
+// host, with that claim's slug and statement), which catches an export
+// made under another base URL.
+func (r *runner) own(ctx context.Context, rv Review) (bool, int64, error) {
+	u, err := url.Parse(rv.URL)
+	if err != nil || rv.URL == "" {
+		return false, 0, nil
+	}
+	base := strings.TrimRight(r.opts.BaseURL, "/")
+	under := base != "" && (rv.URL == base || strings.HasPrefix(rv.URL, base+"/"))
+	var id int64
+	if rest, ok := strings.CutPrefix(u.Path, "/claims/"); ok {
+		num, _, _ := strings.Cut(rest, "-")
+		id, _ = strconv.ParseInt(num, 10, 64)
+	}
+	if id <= 0 {
+		return under, 0, nil
+	}
+	c, err := r.st.PublicClaim(ctx, id)
+	if factcheck.ErrorCode(err) == factcheck.ENOTFOUND {
+		return under, 0, nil
+	} else if err != nil {
+		return false, 0, err
+	}
+	canonical := "/claims/" + strconv.FormatInt(c.ID, 10)
+	if c.Slug != "" {
+		canonical += "-" + c.Slug
+	}
+	if under || !c.Imported.Imported() && u.Path == canonical && c.Headline() == rv.ClaimReviewed {
+		return true, c.ID, nil
+	}
+	return false, 0, nil
 }
 
 // String is the summary's first line: "added 998 (995 articles, 3
