@@ -33,9 +33,7 @@ func newDB(t *testing.T, path string, seeded bool) {
 }
 
 // reviewsOf reads a DataFeed and returns each ClaimReview as canonical
-// JSON, sorted, without itemReviewed's appearances (an imported claim
-// keeps where its claim appeared for issue 17's list of appearances, but
-// does not publish it yet).
+// JSON, sorted.
 func reviewsOf(t *testing.T, feed string) []string {
 	t.Helper()
 	var f struct {
@@ -50,10 +48,6 @@ func reviewsOf(t *testing.T, feed string) []string {
 	var out []string
 	for _, el := range f.DataFeedElement {
 		for _, it := range el.Item {
-			if ir, ok := it["itemReviewed"].(map[string]any); ok {
-				delete(ir, "appearance")
-				delete(ir, "firstAppearance")
-			}
 			b, _ := json.Marshal(it)
 			out = append(out, string(b))
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/fetch"
@@ -249,4 +250,54 @@ func TestParseReviewShapes(t *testing.T) {
 			t.Errorf("%q parsed", bad)
 		}
 	}
+}
+
+// A review's appearances become the imported claim's, in the review's
+// order, with their titles, publishers and dates, written with the claim;
+// firstAppearance is the claim's first even when the list puts it later,
+// and one not in the list is added ahead of it.
+func TestImportAppearances(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		dir := t.TempDir()
+		many := strings.Replace(fmt.Sprintf(review, 4, 4, 4, "False", 1),
+			`"firstAppearance":{"@type":"CreativeWork","url":"https://news.example/a"}`,
+			`"appearance":[{"@type":"CreativeWork","url":"https://radio.example/show","name":"Morning show","datePublished":"2024-02-03"},
+			   {"@type":"CreativeWork","url":"https://news.example/a","name":"Harbour plans","publisher":{"@type":"Organization","name":"Example News"},"datePublished":"2024-02-01"},
+			   "https://radio.example/show", "not a url"],
+			 "firstAppearance":{"@type":"CreativeWork","url":"https://news.example/a"}`, 1)
+		write(t, dir, map[string]string{"many.json": many, "one.json": fmt.Sprintf(review, 5, 5, 5, "False", 1)})
+		sum, err := importer.Run(t.Context(), st, []string{dir}, importer.Options{})
+		if err != nil || sum.Claims != 2 || sum.Failed != 0 {
+			t.Fatalf("%v %+v", err, sum)
+		}
+		type ap struct{ URL, Title, Publisher, Day string }
+		want := map[string][]ap{
+			"many.json": {{"https://radio.example/show", "Morning show", "", "2024-02-03"}, {"https://news.example/a", "Harbour plans", "Example News", "2024-02-01"}},
+			"one.json":  {{"https://news.example/a", "", "", "2024-02-01"}},
+		}
+		for _, it := range sum.Items {
+			c, err := st.ClaimByID(t.Context(), it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []ap
+			earliest := 0
+			for i, a := range c.Appearances {
+				got = append(got, ap{a.URL, a.Title, a.Publisher, a.AppearedAt.UTC().Format(time.DateOnly)})
+				if a.Position != i || a.Quote != c.Quote || a.Claimant != "Mayor Lee" {
+					t.Errorf("%s: appearance %d: %+v", it.Source, i, a)
+				}
+				if a.AppearedAt.Before(c.Appearances[earliest].AppearedAt) {
+					earliest = i
+				}
+			}
+			name := filepath.Base(it.Source)
+			if fmt.Sprint(got) != fmt.Sprint(want[name]) {
+				t.Errorf("%s: appearances %v, want %v", name, got, want[name])
+			}
+			if c.Appearances[earliest].URL != "https://news.example/a" {
+				t.Errorf("%s: earliest appearance %s, want the review's firstAppearance", name, c.Appearances[earliest].URL)
+			}
+		}
+	})
 }

@@ -128,7 +128,10 @@ func ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
 				work.Publisher = &ldAgent{Type: "Organization", Name: ar.Outlet}
 			}
 		} else {
-			work.DatePublished = ldDay(&a.AppearedAt)
+			work.Name, work.DatePublished = a.Title, ldDay(&a.AppearedAt)
+			if a.Publisher != "" {
+				work.Publisher = &ldAgent{Type: "Organization", Name: a.Publisher}
+			}
 		}
 		works = append(works, work)
 		if first == nil || a.AppearedAt.Before(first.AppearedAt) {
