@@ -22,11 +22,12 @@ const importHelp = `Usage: claimdesk import [--db FILE] [--dry-run] PATH…
 Brings existing work into the desk. PATH is a file or a folder (read
 recursively, hidden files passed over):
   .txt .md .html    an article each (Markdown may start with front matter:
-                    title, url, outlet, author, date)
+                    title, url, outlet, author, date); a saved fact-check
+                    page (ClaimReview in its JSON-LD) is its reviews instead
   .urls, or a .txt of http(s) addresses only, one per line
                     articles fetched from the web through the desk's
                     guarded fetcher (CLAIMDESK_FETCH_ALLOW_PRIVATE=true lets
-                    it reach private addresses)
+                    it reach private addresses); fact-check pages as above
   .json .jsonld .jsonl
                     ClaimReview JSON-LD or a DataFeed of them, from another
                     fact-checker or claimdesk export claimreview: each

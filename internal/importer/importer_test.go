@@ -301,3 +301,50 @@ func TestImportAppearances(t *testing.T) {
 		}
 	})
 }
+
+// factCheckPage is a saved fact-check page: prose, and the ClaimReview
+// its publisher marked up in a JSON-LD script beside other markup.
+const factCheckPage = `<!doctype html><html><head><title>Did the tram line really cost twice its budget?</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":[]}</script>
+<script type="application/ld+json">
+{"@context":"https://schema.org","@type":"ClaimReview","url":"https://verify.example/checks/tram-budget",
+ "claimReviewed":"The new tram line cost twice what the council budgeted","datePublished":"2024-06-10",
+ "author":{"@type":"Organization","name":"Verify Example","url":"https://verify.example/"},
+ "reviewRating":{"@type":"Rating","alternateName":"Mostly false","ratingValue":2,"bestRating":5,"worstRating":1},
+ "itemReviewed":{"@type":"Claim","author":{"@type":"Person","name":"Councillor Reed"},"datePublished":"2024-06-01",
+   "appearance":{"@type":"CreativeWork","url":"https://radio.example/council-hour","name":"Council hour"}}}
+</script></head><body><article><h1>Did the tram line really cost twice its budget?</h1>
+<p>` + `Councillor Reed told a radio phone-in that the tram line had cost twice its budget. The council's accounts show an overrun of about a fifth, not a doubling. ` + `</p></article></body></html>`
+
+// A saved fact-check page, as a file or a URL of a list, is imported as
+// the ClaimReview marked up in it, not as an article.
+func TestImportFactCheckPage(t *testing.T) {
+	st := testutil.OpenStore(t, "sqlite")
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"saved/tram.html": factCheckPage})
+	sum, err := importer.Run(t.Context(), st, []string{filepath.Join(dir, "saved")}, importer.Options{})
+	if err != nil || sum.Claims != 1 || sum.Articles != 0 || sum.Failed != 0 {
+		t.Fatalf("%v %+v", err, sum.Items)
+	}
+	c, err := st.ClaimByID(t.Context(), sum.Items[0].ID)
+	if err != nil || c.Imported.URL != "https://verify.example/checks/tram-budget" || c.RatingKey != "mostly-false" ||
+		c.Claimant != "Councillor Reed" || len(c.Appearances) != 1 || c.Appearances[0].URL != "https://radio.example/council-hour" {
+		t.Fatalf("claim %v %+v", err, c)
+	}
+
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := strings.ReplaceAll(factCheckPage, "tram-budget", "tram-budget"+r.URL.Path)
+		page = strings.Replace(page, "<p>", "<p>"+strings.Repeat("The accounts were published in May and audited in June. ", 5), 1)
+		fmt.Fprint(w, page)
+	}))
+	defer site.Close()
+	write(t, dir, map[string]string{"list.urls": site.URL + "/again\n"})
+	sum, err = importer.Run(t.Context(), st, []string{filepath.Join(dir, "list.urls")}, importer.Options{Fetch: fetch.New(true).Article})
+	if err != nil || sum.Claims != 1 || sum.Articles != 0 || sum.Failed != 0 || sum.Items[0].What != "claim" {
+		t.Fatalf("URL list: %v %+v", err, sum.Items)
+	}
+	if a, _ := st.Articles(t.Context(), 10); len(a) != 0 {
+		t.Errorf("%d articles stored from fact-check pages", len(a))
+	}
+}
