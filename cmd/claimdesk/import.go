@@ -22,17 +22,21 @@ const importHelp = `Usage: claimdesk import [--db FILE] [--dry-run] PATH…
 Brings existing work into the desk. PATH is a file or a folder (read
 recursively, hidden files passed over):
   .txt .md .html    an article each (Markdown may start with front matter:
-                    title, url, outlet, author, date)
+                    title, url, outlet, author, date); a saved fact-check
+                    page (ClaimReview in its JSON-LD) is its reviews instead
   .urls, or a .txt of http(s) addresses only, one per line
                     articles fetched from the web through the desk's
                     guarded fetcher (CLAIMDESK_FETCH_ALLOW_PRIVATE=true lets
-                    it reach private addresses)
+                    it reach private addresses); fact-check pages as above
   .json .jsonld .jsonl
                     ClaimReview JSON-LD or a DataFeed of them, from another
                     fact-checker or claimdesk export claimreview: each
                     becomes a published claim marked as imported from its
                     publisher, with their verdict mapped onto the desk's
-                    scale, never shown as the desk's own work
+                    scale, never shown as the desk's own work; the
+                    desk's own reviews (url under CLAIMDESK_BASE_URL, or
+                    the address of one of its public claims) are skipped
+                    as "already this desk's"
 
 Each item is added in a transaction of its own; the desk's articles (by URL
 or text) and imported claims (by the review's URL) are never added twice,
@@ -72,7 +76,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer st.Close()
 
 	fetcher := fetch.New(os.Getenv("CLAIMDESK_FETCH_ALLOW_PRIVATE") == "true")
-	opts := importer.Options{DryRun: *dryRun, Fetch: fetcher.Article}
+	opts := importer.Options{DryRun: *dryRun, Fetch: fetcher.Article, BaseURL: env("CLAIMDESK_BASE_URL", "http://localhost:8080")}
 	var bar *progressbar.ProgressBar
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts.Progress = func(it importer.Item, done, total int) {

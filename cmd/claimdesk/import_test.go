@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"claimdesk/internal/factcheck"
 	"claimdesk/internal/seed"
 	"claimdesk/internal/store"
 	"claimdesk/seeds"
@@ -31,9 +33,7 @@ func newDB(t *testing.T, path string, seeded bool) {
 }
 
 // reviewsOf reads a DataFeed and returns each ClaimReview as canonical
-// JSON, sorted, without itemReviewed's appearances (an imported claim
-// keeps where its claim appeared for issue 17's list of appearances, but
-// does not publish it yet).
+// JSON, sorted.
 func reviewsOf(t *testing.T, feed string) []string {
 	t.Helper()
 	var f struct {
@@ -48,10 +48,6 @@ func reviewsOf(t *testing.T, feed string) []string {
 	var out []string
 	for _, el := range f.DataFeedElement {
 		for _, it := range el.Item {
-			if ir, ok := it["itemReviewed"].(map[string]any); ok {
-				delete(ir, "appearance")
-				delete(ir, "firstAppearance")
-			}
 			b, _ := json.Marshal(it)
 			out = append(out, string(b))
 		}
@@ -178,4 +174,38 @@ func openAt(t *testing.T, path string) *store.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// Importing a desk's own export into the same desk adds nothing: every
+// review is the desk's already, whether the import knows the base URL the
+// export was made under or finds each review's claim by its address.
+func TestImportOwnExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	newDB(t, db, true)
+	env := []string{"CLAIMDESK_BASE_URL=https://desk-a.example"}
+	exp := runBin(t, dir, "", env, "export", "--db", db, "claimreview")
+	n := len(reviewsOf(t, exp.stdout))
+	feed := filepath.Join(dir, "own.json")
+	os.WriteFile(feed, []byte(exp.stdout), 0o644)
+	want := fmt.Sprintf("added 0 (0 articles, 0 claims), skipped %d, failed 0", n)
+	for _, env := range [][]string{env, {"CLAIMDESK_BASE_URL=https://elsewhere.example"}} {
+		r := runBin(t, dir, "", env, "import", "--db", db, feed)
+		if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, fmt.Sprintf("skipped %d: already this desk's", n)) {
+			t.Fatalf("import of the desk's own export with %v: %d\n%s%s", env, r.code, r.stdout, r.stderr)
+		}
+	}
+	st := openAt(t, db)
+	defer st.Close()
+	counts, err := st.CountClaims(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var public int64
+	for _, s := range factcheck.PublicStatuses() {
+		public += counts[s]
+	}
+	if public != int64(n) {
+		t.Errorf("%d public claims after re-importing %d of the desk's own", public, n)
+	}
 }

@@ -26,7 +26,11 @@ type Appearance struct {
 	Quote      string    `json:"quote"`
 	Claimant   string    `json:"claimant"`
 	AppearedAt time.Time `json:"appeared_at"`
-	Anchor     Anchor    `gorm:"embedded;embeddedPrefix:anchor_" json:"anchor"`
+	// Title and Publisher name the page of an appearance by URL when they
+	// are known (an imported fact check says them); empty otherwise.
+	Title     string `json:"title,omitempty"`
+	Publisher string `json:"publisher,omitempty"`
+	Anchor    Anchor `gorm:"embedded;embeddedPrefix:anchor_" json:"anchor"`
 	// CreatedByID is who recorded it; CreatedAt when.
 	CreatedByID *int64    `json:"-"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -51,6 +55,14 @@ func (a *Appearance) Place() string {
 		}
 		return ar.Outlet
 	}
+	switch {
+	case a.Publisher != "" && a.Title != "":
+		return a.Publisher + ", “" + a.Title + "”"
+	case a.Title != "":
+		return "“" + a.Title + "”"
+	case a.Publisher != "":
+		return a.Publisher
+	}
 	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
 		return strings.TrimPrefix(u.Host, "www.")
 	}
@@ -72,6 +84,8 @@ func (a *Appearance) Normalize() {
 	a.URL = CleanLine(a.URL)
 	a.Quote = strings.TrimSpace(CleanText(a.Quote))
 	a.Claimant = CleanLine(a.Claimant)
+	a.Title = CleanLine(a.Title)
+	a.Publisher = CleanLine(a.Publisher)
 }
 
 // Validate checks an appearance being added to a claim and returns an
@@ -95,6 +109,8 @@ func (a *Appearance) Validate() error {
 		return FieldError("quote", "Quote must be valid text of at most %d bytes.", MaxQuote)
 	case len(a.Claimant) > 300:
 		return FieldError("claimant", "Claimant must be at most 300 characters.")
+	case len(a.Title) > 300 || len(a.Publisher) > 300:
+		return FieldError("url", "The page's title and publisher must be at most 300 characters each.")
 	}
 	return nil
 }

@@ -45,6 +45,9 @@ type Article struct {
 	Author      string
 	PublishedAt *time.Time
 	Body        string
+	// LD holds the text of the page's <script type="application/ld+json">
+	// elements, in page order (a fact check's ClaimReview is one).
+	LD []string
 }
 
 // Fetcher fetches article pages. The zero value is not usable; use New.
@@ -232,7 +235,7 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL, what string) (*Article, err
 		}
 		return nil, bad("No article text was found on that page; paste it instead.")
 	}
-	a.URL = final.String()
+	a.URL, a.LD = final.String(), LDScripts(page)
 	if a.Outlet == "" {
 		a.Outlet = strings.TrimPrefix(final.Hostname(), "www.")
 	}
@@ -240,6 +243,36 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL, what string) (*Article, err
 		return nil, bad("No article text was found on that page; paste it instead.")
 	}
 	return a, nil
+}
+
+// LDScripts returns the text of every <script type="application/ld+json">
+// element of an HTML page, in page order; none for a page without.
+func LDScripts(page []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) != "script" || !hasAttr {
+				continue
+			}
+			ld := false
+			for more := true; more; {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) == "type" {
+					mt, _, _ := mime.ParseMediaType(string(v))
+					ld = mt == "application/ld+json"
+				}
+			}
+			if ld && z.Next() == html.TextToken {
+				out = append(out, string(z.Text()))
+			}
+		}
+	}
 }
 
 // ErrNoArticle is what Parse returns for a page without article text.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +21,15 @@ import (
 // plain values found in the JSON-LD, whatever shape it came in (a single
 // review, a list, an @graph, or a DataFeed of DataFeedItems).
 type Review struct {
-	URL              string   // the review's own address
-	ClaimReviewed    string   // the claim, in the fact-checker's words
-	Claimant         string   // itemReviewed.author.name
-	ClaimDate        string   // itemReviewed.datePublished
-	AppearanceURL    string   // itemReviewed.firstAppearance or appearance
+	URL           string // the review's own address
+	ClaimReviewed string // the claim, in the fact-checker's words
+	Claimant      string // itemReviewed.author.name
+	ClaimDate     string // itemReviewed.datePublished
+	AppearanceURL string // itemReviewed.firstAppearance or appearance
+	// Appearances are itemReviewed.appearance in order; FirstAppearance is
+	// itemReviewed.firstAppearance (URL empty when there is none).
+	Appearances      []Citation
+	FirstAppearance  Citation
 	Publisher        string   // author.name: the fact-checker
 	PublisherURL     string   // author.url
 	RatingName       string   // reviewRating.alternateName (or name)
@@ -216,6 +221,12 @@ func reviewOf(m map[string]any) Review {
 		if r.AppearanceURL == "" {
 			r.AppearanceURL = urlOf(item["appearance"])
 		}
+		if fa := first(item["firstAppearance"]); fa != nil {
+			r.FirstAppearance = citationOf(fa)
+		}
+		for _, a := range list(item["appearance"]) {
+			r.Appearances = append(r.Appearances, citationOf(a))
+		}
 		if r.ClaimReviewed == "" {
 			r.ClaimReviewed = text(item["name"])
 		}
@@ -244,17 +255,23 @@ func reviewOf(m map[string]any) Review {
 		}
 	}
 	for _, c := range list(m["citation"]) {
-		co, ok := c.(map[string]any)
-		if !ok {
-			if s := text(c); s != "" {
-				r.Citations = append(r.Citations, Citation{URL: s, Name: s})
-			}
-			continue
+		if _, ok := c.(map[string]any); ok || text(c) != "" {
+			r.Citations = append(r.Citations, citationOf(c))
 		}
-		r.Citations = append(r.Citations, Citation{URL: urlOf(co["url"]), Name: text(co["name"]), Publisher: text(co["publisher"]),
-			DatePublished: text(co["datePublished"])})
 	}
 	return r
+}
+
+// citationOf reads a CreativeWork (or a bare address) that a review
+// cites or where its claim appeared.
+func citationOf(v any) Citation {
+	co, ok := v.(map[string]any)
+	if !ok {
+		s := text(v)
+		return Citation{URL: s, Name: s}
+	}
+	return Citation{URL: urlOf(co["url"]), Name: text(co["name"]), Publisher: text(co["publisher"]),
+		DatePublished: text(co["datePublished"])}
 }
 
 // Claim turns the review into a public claim of the desk marked with its
@@ -299,6 +316,7 @@ func (r Review) Claim(scale []factcheck.Rating) (*factcheck.Claim, error) {
 	if d, ok := parseTime(r.DateModified); ok && d.After(published) {
 		c.Imported.ModifiedAt = &d
 	}
+	c.Appearances = r.appearances(c)
 	for _, ci := range r.Citations {
 		if !factcheck.ValidHTTPURL(ci.URL) {
 			continue
@@ -316,6 +334,54 @@ func (r Review) Claim(scale []factcheck.Rating) (*factcheck.Claim, error) {
 		c.Tags = c.Tags[:20]
 	}
 	return c, nil
+}
+
+// appearances lists where the review's claim appeared, for claim c: the
+// pages of itemReviewed.appearance in order (firstAppearance ahead of them
+// when it is not among them), each with its title, publisher and date
+// (else the claim's date, else the review's). Addresses that are not
+// http(s) and repeats are left out. The first appearance keeps its date
+// and is made the earliest, so the desk names the same one first.
+func (r Review) appearances(c *factcheck.Claim) []factcheck.Appearance {
+	cites := r.Appearances
+	if r.FirstAppearance.URL != "" && !slices.ContainsFunc(cites, func(ci Citation) bool { return ci.URL == r.FirstAppearance.URL }) {
+		cites = append([]Citation{r.FirstAppearance}, cites...)
+	}
+	fallback := *c.PublishedAt
+	if c.ClaimDate != nil {
+		fallback = *c.ClaimDate
+	}
+	var out []factcheck.Appearance
+	firstAt := -1
+	for _, ci := range cites {
+		if !factcheck.ValidHTTPURL(ci.URL) || len(ci.URL) > 2000 ||
+			slices.ContainsFunc(out, func(a factcheck.Appearance) bool { return a.URL == ci.URL }) {
+			continue
+		}
+		a := factcheck.Appearance{URL: ci.URL, Title: clip(ci.Name, 300), Publisher: clip(ci.Publisher, 300), AppearedAt: fallback}
+		if a.Title == a.URL {
+			a.Title = ""
+		}
+		if d, ok := parseTime(ci.DatePublished); ok {
+			a.AppearedAt = d
+		}
+		if ci.URL == r.FirstAppearance.URL {
+			firstAt = len(out)
+		}
+		out = append(out, a)
+	}
+	if firstAt < 0 {
+		return out
+	}
+	// The desk takes the earliest appearance, the earlier recorded on a
+	// tie, as the first: move the others after the first one's time.
+	t := out[firstAt].AppearedAt
+	for i := range out {
+		if i < firstAt && !out[i].AppearedAt.After(t) || i > firstAt && out[i].AppearedAt.Before(t) {
+			out[i].AppearedAt = t.Add(time.Second)
+		}
+	}
+	return out
 }
 
 // ratingWords is the review's verdict as the fact-checker worded it.

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,7 @@ import (
 const (
 	alreadyArticle = "the desk has this article already"
 	alreadyClaim   = "imported already"
+	alreadyOwn     = "already this desk's"
 )
 
 // Outcome is what became of one item.
@@ -65,6 +67,10 @@ type Options struct {
 	// Progress is called with each item when it is done, and with how
 	// many there are so far and in all.
 	Progress func(it Item, done, total int)
+	// BaseURL is the desk's public address (CLAIMDESK_BASE_URL): a review
+	// whose url is under it is the desk's own and is skipped, so importing
+	// the desk's own export adds nothing.
+	BaseURL string
 }
 
 // Summary is the outcome of a run.
@@ -91,11 +97,12 @@ func Run(ctx context.Context, st *store.Store, paths []string, opts Options) (*S
 		if err := ctx.Err(); err != nil {
 			return r.sum, err
 		}
-		it := j.do(ctx, r)
-		if ctx.Err() != nil && it.Outcome == Failed {
-			return r.sum, ctx.Err() // stopped mid-item: it is not done
+		for _, it := range j.do(ctx, r) {
+			if ctx.Err() != nil && it.Outcome == Failed {
+				return r.sum, ctx.Err() // stopped mid-item: it is not done
+			}
+			r.record(it, i+1, len(jobs))
 		}
-		r.record(it, i+1, len(jobs))
 	}
 	return r.sum, nil
 }
@@ -127,11 +134,17 @@ func (r *runner) record(it Item, done, total int) {
 	}
 }
 
-// job is one item to import.
+// job is one item to import; a page of a URL list may turn out to hold
+// several (the fact checks marked up in it), so do returns them all.
 type job struct {
 	source string
 	what   string
-	do     func(ctx context.Context, r *runner) Item
+	do     func(ctx context.Context, r *runner) []Item
+}
+
+// one makes a job of one item.
+func one(source, what string, do func(ctx context.Context, r *runner) Item) job {
+	return job{source: source, what: what, do: func(ctx context.Context, r *runner) []Item { return []Item{do(ctx, r)} }}
 }
 
 // Extensions by kind of file.
@@ -190,9 +203,9 @@ func plan(paths []string) ([]job, error) {
 }
 
 func failedJob(source, what, reason string) job {
-	return job{source: source, what: what, do: func(context.Context, *runner) Item {
+	return one(source, what, func(context.Context, *runner) Item {
 		return Item{Source: source, What: what, Outcome: Failed, Reason: reason}
-	}}
+	})
 }
 
 // fileJobs lists the items of one file. named says the file was named on
@@ -206,9 +219,9 @@ func fileJobs(path string, named bool) []job {
 		if named {
 			return []job{failedJob(path, "file", reason)}
 		}
-		return []job{{source: path, what: "file", do: func(context.Context, *runner) Item {
+		return []job{one(path, "file", func(context.Context, *runner) Item {
 			return Item{Source: path, What: "file", Outcome: Skipped, Reason: reason}
-		}}}
+		})}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -224,28 +237,50 @@ func fileJobs(path string, named bool) []job {
 		}
 		return jobs
 	}
+	reviews, err := []Review(nil), error(nil)
 	if reviewExts[ext] {
-		reviews, err := ParseReviews(data)
-		if err != nil {
+		if reviews, err = ParseReviews(data); err != nil {
 			return []job{failedJob(path, "claim", err.Error())}
 		}
+	} else if ext == ".html" || ext == ".htm" {
+		// A saved fact-check page: its ClaimReview markup, not its text.
+		reviews = reviewsIn(fetch.LDScripts(data))
+	}
+	if len(reviews) > 0 {
 		jobs := make([]job, len(reviews))
 		for i, rv := range reviews {
-			src := path
-			if len(reviews) > 1 {
-				src = path + " #" + strconv.Itoa(i+1)
-			}
-			jobs[i] = reviewJob(src, rv)
+			src := reviewSource(path, i, len(reviews))
+			jobs[i] = one(src, "claim", func(ctx context.Context, r *runner) Item { return r.review(ctx, src, rv) })
 		}
 		return jobs
 	}
-	return []job{{source: path, what: "article", do: func(ctx context.Context, r *runner) Item {
+	return []job{one(path, "article", func(ctx context.Context, r *runner) Item {
 		a, err := parse(path, data)
 		if err != nil {
 			return Item{Source: path, What: "article", Outcome: Failed, Reason: err.Error()}
 		}
 		return r.article(ctx, path, a)
-	}}}
+	})}
+}
+
+// reviewSource names the ith of n reviews found in source.
+func reviewSource(source string, i, n int) string {
+	if n > 1 {
+		return source + " #" + strconv.Itoa(i+1)
+	}
+	return source
+}
+
+// reviewsIn returns the ClaimReviews in a page's JSON-LD scripts, in page
+// order; scripts that are not JSON or hold none are passed over.
+func reviewsIn(scripts []string) []Review {
+	var out []Review
+	for _, sc := range scripts {
+		if rs, err := ParseReviews([]byte(sc)); err == nil {
+			out = append(out, rs...)
+		}
+	}
+	return out
 }
 
 func pathErr(err error) string {
@@ -288,64 +323,118 @@ func (r *runner) article(ctx context.Context, source string, a *factcheck.Articl
 	return it
 }
 
-// urlJob fetches one URL of a list, unless the desk has its article.
+// urlJob fetches one URL of a list, unless the desk has its article. A
+// page marked up with ClaimReview JSON-LD (a fact check) is imported as
+// those reviews, each an item, instead of as an article.
 func urlJob(list, u string) job {
 	source := list + ": " + u
-	return job{source: source, what: "article", do: func(ctx context.Context, r *runner) Item {
+	return job{source: source, what: "article", do: func(ctx context.Context, r *runner) []Item {
+		fail := func(reason string) []Item {
+			return []Item{{Source: source, What: "article", Outcome: Failed, Reason: reason}}
+		}
 		if a, err := r.st.ArticleByURL(ctx, u); err == nil {
-			return Item{Source: source, What: "article", Outcome: Skipped, ID: a.ID, Reason: alreadyArticle}
+			return []Item{{Source: source, What: "article", Outcome: Skipped, ID: a.ID, Reason: alreadyArticle}}
 		}
 		if r.opts.Fetch == nil {
-			return Item{Source: source, What: "article", Outcome: Failed, Reason: "fetching URLs is off"}
+			return fail("fetching URLs is off")
 		}
 		fa, err := r.opts.Fetch(ctx, u)
 		if err != nil {
-			return Item{Source: source, What: "article", Outcome: Failed, Reason: reasonOf(err)}
+			return fail(reasonOf(err))
 		}
-		return r.article(ctx, source, &factcheck.Article{Title: fa.Title, URL: fa.URL, Outlet: fa.Outlet, Author: fa.Author, PublishedAt: fa.PublishedAt, Body: fa.Body})
+		if reviews := reviewsIn(fa.LD); len(reviews) > 0 {
+			items := make([]Item, len(reviews))
+			for i, rv := range reviews {
+				items[i] = r.review(ctx, reviewSource(source, i, len(reviews)), rv)
+			}
+			return items
+		}
+		return []Item{r.article(ctx, source, &factcheck.Article{Title: fa.Title, URL: fa.URL, Outlet: fa.Outlet, Author: fa.Author, PublishedAt: fa.PublishedAt, Body: fa.Body})}
 	}}
 }
 
-// reviewJob adds one imported fact check.
-func reviewJob(source string, rv Review) job {
-	return job{source: source, what: "claim", do: func(ctx context.Context, r *runner) Item {
-		it := Item{Source: source, What: "claim"}
-		c, err := rv.Claim(r.scale)
-		if err != nil {
-			it.Outcome, it.Reason = Failed, reasonOf(err)
-			return it
-		}
-		if r.opts.DryRun {
-			id, err := r.st.ImportedClaim(ctx, c.Imported.URL)
-			switch {
-			case err != nil:
-				it.Outcome, it.Reason = Failed, reasonOf(err)
-			case id != 0:
-				it.Outcome, it.ID, it.Reason = Skipped, id, alreadyClaim
-			default:
-				c.Normalize()
-				c.Imported.Normalize()
-				if err := c.Validate(); err != nil {
-					it.Outcome, it.Reason = Failed, reasonOf(err)
-				} else if err := c.Imported.Validate(); err != nil {
-					it.Outcome, it.Reason = Failed, reasonOf(err)
-				} else {
-					it.Outcome = WouldAdd
-				}
-			}
-			return it
-		}
-		added, existing, err := r.st.ImportClaim(ctx, c)
+// review adds one imported fact check, unless the desk has it.
+func (r *runner) review(ctx context.Context, source string, rv Review) Item {
+	it := Item{Source: source, What: "claim"}
+	if own, id, err := r.own(ctx, rv); err != nil {
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+		return it
+	} else if own {
+		it.Outcome, it.ID, it.Reason = Skipped, id, alreadyOwn
+		return it
+	}
+	c, err := rv.Claim(r.scale)
+	if err != nil {
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+		return it
+	}
+	if r.opts.DryRun {
+		id, err := r.st.ImportedClaim(ctx, c.Imported.URL)
 		switch {
 		case err != nil:
 			it.Outcome, it.Reason = Failed, reasonOf(err)
-		case added:
-			it.Outcome, it.ID = Added, c.ID
+		case id != 0:
+			it.Outcome, it.ID, it.Reason = Skipped, id, alreadyClaim
 		default:
-			it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyClaim
+			c.Normalize()
+			c.Imported.Normalize()
+			if err := c.Validate(); err != nil {
+				it.Outcome, it.Reason = Failed, reasonOf(err)
+			} else if err := c.Imported.Validate(); err != nil {
+				it.Outcome, it.Reason = Failed, reasonOf(err)
+			} else {
+				it.Outcome = WouldAdd
+			}
 		}
 		return it
-	}}
+	}
+	added, existing, err := r.st.ImportClaim(ctx, c)
+	switch {
+	case err != nil:
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+	case added:
+		it.Outcome, it.ID = Added, c.ID
+	default:
+		it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyClaim
+	}
+	return it
+}
+
+// own reports whether rv is one of the desk's own fact checks (say, from
+// its own export) and, when the desk has it, the claim's id. A review is
+// the desk's when its url is under Options.BaseURL, or when it is the
+// canonical address of a public claim of the desk (/claims/ID-SLUG on any
+// host, with that claim's slug and statement), which catches an export
+// made under another base URL.
+func (r *runner) own(ctx context.Context, rv Review) (bool, int64, error) {
+	u, err := url.Parse(rv.URL)
+	if err != nil || rv.URL == "" {
+		return false, 0, nil
+	}
+	base := strings.TrimRight(r.opts.BaseURL, "/")
+	under := base != "" && (rv.URL == base || strings.HasPrefix(rv.URL, base+"/"))
+	var id int64
+	if rest, ok := strings.CutPrefix(u.Path, "/claims/"); ok {
+		num, _, _ := strings.Cut(rest, "-")
+		id, _ = strconv.ParseInt(num, 10, 64)
+	}
+	if id <= 0 {
+		return under, 0, nil
+	}
+	c, err := r.st.PublicClaim(ctx, id)
+	if factcheck.ErrorCode(err) == factcheck.ENOTFOUND {
+		return under, 0, nil
+	} else if err != nil {
+		return false, 0, err
+	}
+	canonical := "/claims/" + strconv.FormatInt(c.ID, 10)
+	if c.Slug != "" {
+		canonical += "-" + c.Slug
+	}
+	if under || !c.Imported.Imported() && u.Path == canonical && c.Headline() == rv.ClaimReviewed {
+		return true, c.ID, nil
+	}
+	return false, 0, nil
 }
 
 // String is the summary's first line: "added 998 (995 articles, 3

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"claimdesk/internal/factcheck"
 	"claimdesk/internal/fetch"
@@ -248,5 +249,102 @@ func TestParseReviewShapes(t *testing.T) {
 		if _, err := importer.ParseReviews([]byte(bad)); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// A review's appearances become the imported claim's, in the review's
+// order, with their titles, publishers and dates, written with the claim;
+// firstAppearance is the claim's first even when the list puts it later,
+// and one not in the list is added ahead of it.
+func TestImportAppearances(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		dir := t.TempDir()
+		many := strings.Replace(fmt.Sprintf(review, 4, 4, 4, "False", 1),
+			`"firstAppearance":{"@type":"CreativeWork","url":"https://news.example/a"}`,
+			`"appearance":[{"@type":"CreativeWork","url":"https://radio.example/show","name":"Morning show","datePublished":"2024-02-03"},
+			   {"@type":"CreativeWork","url":"https://news.example/a","name":"Harbour plans","publisher":{"@type":"Organization","name":"Example News"},"datePublished":"2024-02-01"},
+			   "https://radio.example/show", "not a url"],
+			 "firstAppearance":{"@type":"CreativeWork","url":"https://news.example/a"}`, 1)
+		write(t, dir, map[string]string{"many.json": many, "one.json": fmt.Sprintf(review, 5, 5, 5, "False", 1)})
+		sum, err := importer.Run(t.Context(), st, []string{dir}, importer.Options{})
+		if err != nil || sum.Claims != 2 || sum.Failed != 0 {
+			t.Fatalf("%v %+v", err, sum)
+		}
+		type ap struct{ URL, Title, Publisher, Day string }
+		want := map[string][]ap{
+			"many.json": {{"https://radio.example/show", "Morning show", "", "2024-02-03"}, {"https://news.example/a", "Harbour plans", "Example News", "2024-02-01"}},
+			"one.json":  {{"https://news.example/a", "", "", "2024-02-01"}},
+		}
+		for _, it := range sum.Items {
+			c, err := st.ClaimByID(t.Context(), it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []ap
+			earliest := 0
+			for i, a := range c.Appearances {
+				got = append(got, ap{a.URL, a.Title, a.Publisher, a.AppearedAt.UTC().Format(time.DateOnly)})
+				if a.Position != i || a.Quote != c.Quote || a.Claimant != "Mayor Lee" {
+					t.Errorf("%s: appearance %d: %+v", it.Source, i, a)
+				}
+				if a.AppearedAt.Before(c.Appearances[earliest].AppearedAt) {
+					earliest = i
+				}
+			}
+			name := filepath.Base(it.Source)
+			if fmt.Sprint(got) != fmt.Sprint(want[name]) {
+				t.Errorf("%s: appearances %v, want %v", name, got, want[name])
+			}
+			if c.Appearances[earliest].URL != "https://news.example/a" {
+				t.Errorf("%s: earliest appearance %s, want the review's firstAppearance", name, c.Appearances[earliest].URL)
+			}
+		}
+	})
+}
+
+// factCheckPage is a saved fact-check page: prose, and the ClaimReview
+// its publisher marked up in a JSON-LD script beside other markup.
+const factCheckPage = `<!doctype html><html><head><title>Did the tram line really cost twice its budget?</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":[]}</script>
+<script type="application/ld+json">
+{"@context":"https://schema.org","@type":"ClaimReview","url":"https://verify.example/checks/tram-budget",
+ "claimReviewed":"The new tram line cost twice what the council budgeted","datePublished":"2024-06-10",
+ "author":{"@type":"Organization","name":"Verify Example","url":"https://verify.example/"},
+ "reviewRating":{"@type":"Rating","alternateName":"Mostly false","ratingValue":2,"bestRating":5,"worstRating":1},
+ "itemReviewed":{"@type":"Claim","author":{"@type":"Person","name":"Councillor Reed"},"datePublished":"2024-06-01",
+   "appearance":{"@type":"CreativeWork","url":"https://radio.example/council-hour","name":"Council hour"}}}
+</script></head><body><article><h1>Did the tram line really cost twice its budget?</h1>
+<p>` + `Councillor Reed told a radio phone-in that the tram line had cost twice its budget. The council's accounts show an overrun of about a fifth, not a doubling. ` + `</p></article></body></html>`
+
+// A saved fact-check page, as a file or a URL of a list, is imported as
+// the ClaimReview marked up in it, not as an article.
+func TestImportFactCheckPage(t *testing.T) {
+	st := testutil.OpenStore(t, "sqlite")
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"saved/tram.html": factCheckPage})
+	sum, err := importer.Run(t.Context(), st, []string{filepath.Join(dir, "saved")}, importer.Options{})
+	if err != nil || sum.Claims != 1 || sum.Articles != 0 || sum.Failed != 0 {
+		t.Fatalf("%v %+v", err, sum.Items)
+	}
+	c, err := st.ClaimByID(t.Context(), sum.Items[0].ID)
+	if err != nil || c.Imported.URL != "https://verify.example/checks/tram-budget" || c.RatingKey != "mostly-false" ||
+		c.Claimant != "Councillor Reed" || len(c.Appearances) != 1 || c.Appearances[0].URL != "https://radio.example/council-hour" {
+		t.Fatalf("claim %v %+v", err, c)
+	}
+
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := strings.ReplaceAll(factCheckPage, "tram-budget", "tram-budget"+r.URL.Path)
+		page = strings.Replace(page, "<p>", "<p>"+strings.Repeat("The accounts were published in May and audited in June. ", 5), 1)
+		fmt.Fprint(w, page)
+	}))
+	defer site.Close()
+	write(t, dir, map[string]string{"list.urls": site.URL + "/again\n"})
+	sum, err = importer.Run(t.Context(), st, []string{filepath.Join(dir, "list.urls")}, importer.Options{Fetch: fetch.New(true).Article})
+	if err != nil || sum.Claims != 1 || sum.Articles != 0 || sum.Failed != 0 || sum.Items[0].What != "claim" {
+		t.Fatalf("URL list: %v %+v", err, sum.Items)
+	}
+	if a, _ := st.Articles(t.Context(), 10); len(a) != 0 {
+		t.Errorf("%d articles stored from fact-check pages", len(a))
 	}
 }

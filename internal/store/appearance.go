@@ -13,6 +13,28 @@ import (
 // appearanceVersion is the migration that gives claims their appearances.
 const appearanceVersion = 30
 
+// appearanceTitleVersion is the migration that lets an appearance by URL
+// name its page (title and publisher), as imported fact checks say them.
+const appearanceTitleVersion = 31
+
+// migrateAppearanceTitles adds the title and publisher of an appearance's
+// page; empty for every appearance so far.
+func migrateAppearanceTitles(tx *gorm.DB, d Dialect) error {
+	return execAll(tx, d,
+		`ALTER TABLE appearances ADD COLUMN title TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE appearances ADD COLUMN publisher TEXT NOT NULL DEFAULT ''`,
+	)
+}
+
+// appearanceOmit lists what an appearance insert leaves out: the loaded
+// article, and the columns a database at an older schema lacks.
+func (s *Store) appearanceOmit() []string {
+	if !s.hasSchema(appearanceTitleVersion) {
+		return []string{"Article", "title", "publisher"}
+	}
+	return []string{"Article"}
+}
+
 // migrateAppearances adds the appearances table and turns every claim's
 // article and anchor into its first appearance (position 0), with the
 // claim's quote, claimant and author, and as its time the claim's date,
@@ -171,7 +193,7 @@ func (s *Store) AddAppearance(ctx context.Context, claimID int64, ap *factcheck.
 		if err := c.AddAppearance(ap, by, s.now()); err != nil {
 			return err
 		}
-		if err := tx.Omit("Article").Create(ap).Error; err != nil {
+		if err := tx.Omit(s.appearanceOmit()...).Create(ap).Error; err != nil {
 			return wrap(err, "Appearance")
 		}
 		ap.Article = nil

@@ -96,9 +96,59 @@ func (s *Store) ImportedClaim(ctx context.Context, url string) (int64, error) {
 	return ids[0], nil
 }
 
+// importAppearances records where an imported claim c (just inserted,
+// with the first appearance its insert made) was made: aps[0] fills that
+// first appearance, the rest follow it in order. Appearances need a URL
+// and a quote; without any, the claim keeps its empty first appearance.
+// c.Appearances ends up as stored.
+func (s *Store) importAppearances(tx *gorm.DB, c *factcheck.Claim, aps []factcheck.Appearance) error {
+	if !s.hasSchema(appearanceVersion) {
+		return nil
+	}
+	for i := range aps {
+		ap := &aps[i]
+		ap.ArticleID, ap.Article = nil, nil
+		if ap.Quote == "" {
+			ap.Quote = c.Quote
+		}
+		if ap.Claimant == "" {
+			ap.Claimant = c.Claimant
+		}
+		ap.Normalize()
+		if err := ap.Validate(); err != nil {
+			return err
+		}
+		ap.AppearedAt = ap.AppearedAt.UTC()
+		if i == 0 {
+			cols := map[string]any{"url": ap.URL, "quote": ap.Quote, "claimant": ap.Claimant}
+			if !ap.AppearedAt.IsZero() {
+				cols["appeared_at"] = ap.AppearedAt
+			}
+			if s.hasSchema(appearanceTitleVersion) {
+				cols["title"], cols["publisher"] = ap.Title, ap.Publisher
+			}
+			if err := tx.Model(&factcheck.Appearance{}).Where("claim_id = ? AND position = 0", c.ID).Updates(cols).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		ap.ID, ap.ClaimID, ap.Position, ap.CreatedByID, ap.CreatedAt = 0, c.ID, i, nil, c.CreatedAt
+		if ap.AppearedAt.IsZero() {
+			ap.AppearedAt = c.CreatedAt
+		}
+		if err := tx.Omit(s.appearanceOmit()...).Create(ap).Error; err != nil {
+			return wrap(err, "Appearance")
+		}
+	}
+	c.Appearances = nil
+	return tx.Where("claim_id = ?", c.ID).Order("position").Find(&c.Appearances).Error
+}
+
 // ImportClaim stores a fact check published by another fact-checker as a
 // public claim of the desk, marked with where it came from
-// (c.Imported, required), with its sources and one revision that says so;
+// (c.Imported, required), with its sources, the places it appeared
+// (c.Appearances: pages by URL, the first one first) and one revision
+// that says so;
 // all in one transaction, or nothing. A claim imported from the same
 // review URL before is left alone: added is false and existing its id.
 // c needs a rating on the desk's scale, a summary and PublishedAt; it
@@ -138,9 +188,9 @@ func (s *Store) ImportClaim(ctx context.Context, c *factcheck.Claim) (added bool
 		if err != nil {
 			return err
 		}
-		ev := c.Evidence
-		c.Evidence = nil
-		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence")...).Create(c).Error; err != nil {
+		ev, aps := c.Evidence, c.Appearances
+		c.Evidence, c.Appearances = nil, nil
+		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Create(c).Error; err != nil {
 			return err
 		}
 		c.Evidence = ev
@@ -150,6 +200,9 @@ func (s *Store) ImportClaim(ctx context.Context, c *factcheck.Claim) (added bool
 			}
 		}
 		if err := syncEvidence(tx, c); err != nil {
+			return err
+		}
+		if err := s.importAppearances(tx, c, aps); err != nil {
 			return err
 		}
 		if err := appendRevision(tx, c, nil, "Imported from "+c.Imported.Publisher+" ("+c.Imported.URL+")", false); err != nil {

@@ -43,6 +43,7 @@ var migrations = []migration{
 	{riverQueueVersion, "job queue, continued", migrateRiverRest},
 	{importsVersion, "imported claims", migrateImports},
 	{appearanceVersion, "claim appearances", migrateAppearances},
+	{appearanceTitleVersion, "appearance titles and publishers", migrateAppearanceTitles},
 }
 
 // LatestVersion is the schema version a fully migrated database has.

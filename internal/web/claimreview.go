@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 			r.DateModified = ldTime(p.ModifiedAt)
 		}
 	}
-	r.ItemReviewed.Appearance, r.ItemReviewed.FirstAppearance = ldAppearances(c)
+	r.ItemReviewed.Appearance, r.ItemReviewed.FirstAppearance = s.ldAppearances(c)
 	for _, e := range c.Evidence {
 		cite := ldCreative{Type: "CreativeWork", URL: e.URL, Name: e.Title, DatePublished: ldDay(e.PublishedAt)}
 		if e.Publisher != "" {
@@ -103,12 +104,15 @@ func (s *Server) claimReview(c *factcheck.Claim) ldClaimReview {
 	return r
 }
 
-// ldAppearances lists every place c appeared that has an address, in the
-// order they were recorded, and the first of them to appear (by date, then
-// order). Appearances without an address (a claim made in a speech, an
-// article pasted without its URL) cannot be a CreativeWork and are left
-// out. A claim whose appearances are not loaded falls back to its article.
-func ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
+// ldAppearances lists every place c appeared, in the order they were
+// recorded, and the earliest of them to appear (by date, then order) as
+// the first. A page is named by its own address; an article pasted
+// without one by its public page on the desk (/articles/:id), which is
+// public whenever c is, since c is a public claim in it. Only an
+// appearance with neither (one of a claim that is not public, in an
+// article without a URL) is left out. A claim whose appearances are not
+// loaded falls back to its article.
+func (s *Server) ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
 	aps := c.Appearances
 	if len(aps) == 0 && c.Article != nil {
 		aps = []factcheck.Appearance{{ArticleID: &c.Article.ID, Article: c.Article}}
@@ -119,16 +123,25 @@ func ldAppearances(c *factcheck.Claim) ([]ldCreative, *ldCreative) {
 	for i := range aps {
 		a := &aps[i]
 		work := ldCreative{Type: "CreativeWork", URL: a.Link()}
-		if work.URL == "" {
-			continue
-		}
 		if ar := a.Article; ar != nil {
+			if work.URL == "" && c.Status.Public() {
+				work.URL = s.cfg.BaseURL + "/articles/" + strconv.FormatInt(ar.ID, 10)
+			}
 			work.Name, work.DatePublished = ar.Title, ldDay(ar.PublishedAt)
+			if work.DatePublished == "" {
+				work.DatePublished = ldDay(&a.AppearedAt)
+			}
 			if ar.Outlet != "" {
 				work.Publisher = &ldAgent{Type: "Organization", Name: ar.Outlet}
 			}
 		} else {
-			work.DatePublished = ldDay(&a.AppearedAt)
+			work.Name, work.DatePublished = a.Title, ldDay(&a.AppearedAt)
+			if a.Publisher != "" {
+				work.Publisher = &ldAgent{Type: "Organization", Name: a.Publisher}
+			}
+		}
+		if work.URL == "" {
+			continue
 		}
 		works = append(works, work)
 		if first == nil || a.AppearedAt.Before(first.AppearedAt) {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -74,3 +75,32 @@ func TestClaimReviewRatingPolicy(t *testing.T) {
 }
 
 func jsonNum(v float64) string { b, _ := json.Marshal(v); return string(b) }
+
+// An article pasted without its address still names a claim's
+// appearance in ClaimReview, by the article's public page: when it is the
+// earliest appearance, it is firstAppearance, not a later page.
+func TestClaimReviewNamesPastedArticles(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.publishedInArticle()
+	claimID := strconv.FormatInt(cl.ID, 10)
+	tok := e.token(e.editor)
+	var art struct{ ID int64 }
+	if st := e.api("POST", "/api/v1/articles", tok, map[string]string{"title": "Pasted from a newsletter", "outlet": "Kyiv Letter",
+		"published_at": "2024-01-05", "body": repeatBody}, &art); st != 201 {
+		t.Fatalf("article: %d", st)
+	}
+	start := strings.Index(repeatBody, repeatSentence)
+	if st := e.api("POST", "/api/v1/claims/"+claimID+"/appearances", tok, map[string]any{"article_id": art.ID, "start": start, "end": start + len(repeatSentence)}, nil); st != 201 {
+		t.Fatalf("appearance: %d", st)
+	}
+	full, err := e.store.PublicClaim(t.Context(), cl.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkClaimReviewLD(t, e, e.client(), full)
+	_, page, _ := e.get(e.client(), "/claims/"+claimID)
+	public := e.srv.URL + "/articles/" + strconv.FormatInt(art.ID, 10)
+	if !strings.Contains(page, `"firstAppearance":{"@type":"CreativeWork","url":"`+public+`","name":"Pasted from a newsletter"`) {
+		t.Errorf("firstAppearance is not the pasted article's public page %s", public)
+	}
+}

@@ -225,18 +225,28 @@ func checkClaimReviewLD(t *testing.T, e *env, c *http.Client, cl *factcheck.Clai
 	if cl.ClaimDate != nil && ir.DatePublished != cl.ClaimDate.UTC().Format(time.DateOnly) {
 		t.Errorf("%s: claim date %q, want %v", path, ir.DatePublished, cl.ClaimDate)
 	}
-	// Every appearance with an address, in the order recorded (the first
-	// is the article the claim was checked in); the earliest to appear is
+	// Every appearance in an article or on a page, in the order recorded
+	// (the first is the article the claim was checked in), by its page's
+	// address or, for an article pasted without one, by the article's
+	// public page, which must be there; the earliest to appear is
 	// firstAppearance.
 	var wantAp []string
 	var first *factcheck.Appearance
+	var firstURL string
 	for i, a := range cl.Appearances {
-		if a.Link() == "" {
-			continue
+		link := a.Link()
+		if link == "" && a.ArticleID == nil {
+			continue // said elsewhere (a speech): no page to name
 		}
-		wantAp = append(wantAp, a.Link())
+		if link == "" {
+			link = e.srv.URL + "/articles/" + strconv.FormatInt(*a.ArticleID, 10)
+			if st, _, _ := e.get(c, "/articles/"+strconv.FormatInt(*a.ArticleID, 10)); st != 200 {
+				t.Errorf("%s: appearance %s: %d", path, link, st)
+			}
+		}
+		wantAp = append(wantAp, link)
 		if first == nil || a.AppearedAt.Before(first.AppearedAt) {
-			first = &cl.Appearances[i]
+			first, firstURL = &cl.Appearances[i], link
 		}
 	}
 	if len(cl.Appearances) == 0 || cl.Appearances[0].ArticleID != nil && cl.ArticleID != nil && *cl.Appearances[0].ArticleID != *cl.ArticleID {
@@ -252,7 +262,7 @@ func checkClaimReviewLD(t *testing.T, e *env, c *http.Client, cl *factcheck.Clai
 	if !slices.Equal(gotAp, wantAp) {
 		t.Errorf("%s: appearances %v, want %v", path, gotAp, wantAp)
 	}
-	if first == nil && ir.FirstAppearance != nil || first != nil && (ir.FirstAppearance == nil || ir.FirstAppearance.URL != first.Link() || ir.FirstAppearance.Type != "CreativeWork") {
+	if first == nil && ir.FirstAppearance != nil || first != nil && (ir.FirstAppearance == nil || ir.FirstAppearance.URL != firstURL || ir.FirstAppearance.Type != "CreativeWork") {
 		t.Errorf("%s: firstAppearance %+v, want %v", path, ir.FirstAppearance, first)
 	}
 	if cl.Article != nil && cl.Article.URL != "" && (len(ir.Appearance) == 0 || ir.Appearance[0].URL != cl.Article.URL) {

@@ -191,12 +191,22 @@ func (s *Service) SendTest(ctx context.Context, id int64) (int64, error) {
 	return s.st.SendTestEvent(ctx, id, cl)
 }
 
-// Payload is the JSON body of a delivery.
+// Payload is the JSON body of a delivery. Data is the public claim; a
+// report.created delivery also carries the reader's Report.
 type Payload struct {
 	ID        string              `json:"id"`
 	Type      factcheck.EventType `json:"type"`
 	CreatedAt time.Time           `json:"created_at"`
 	Data      any                 `json:"data"`
+	Report    *ReportJSON         `json:"report,omitempty"`
+}
+
+// ReportJSON is a reader's error report in a delivery: what the reader
+// wrote and when, never who (the email address stays on the desk).
+type ReportJSON struct {
+	ID        int64     `json:"id"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // slackMessage is the body of a delivery in the Slack format.
@@ -209,6 +219,9 @@ func (s *Service) Payload(ev store.Event) ([]byte, string, error) {
 	p := Payload{ID: ev.ID, Type: ev.Type, CreatedAt: ev.At.UTC(), Data: struct{}{}}
 	if ev.Claim != nil {
 		p.Data = s.cfg.ClaimData(ev.Claim)
+	}
+	if r := ev.Report; r != nil && ev.Type == factcheck.EventReportCreated {
+		p.Report = &ReportJSON{ID: r.ID, Message: r.Message, CreatedAt: r.CreatedAt.UTC()}
 	}
 	body, err := json.Marshal(p)
 	return body, s.text(ev), err

@@ -308,7 +308,8 @@ func TestEveryEventIsRaised(t *testing.T) {
 		}); factcheck.ErrorCode(err) != factcheck.ECONFLICT {
 			t.Fatalf("stale write: %v", err)
 		}
-		if err := st.CreateReport(t.Context(), &factcheck.Report{ClaimID: cl.ID, Message: "The chart in this check is upside down."}, "ip:1"); err != nil {
+		report := &factcheck.Report{ClaimID: cl.ID, Message: "The chart in this check is upside down.", Email: "reader@mail.example"}
+		if err := st.CreateReport(t.Context(), report, "ip:1"); err != nil {
 			t.Fatal(err)
 		}
 		cl = d.step(cl, d.reviewer, func(c *factcheck.Claim) error { return c.Retract(d.reviewer, "The source was forged.", time.Now()) })
@@ -324,6 +325,21 @@ func TestEveryEventIsRaised(t *testing.T) {
 			json.Unmarshal(mustField(t, h.body, "data"), &data)
 			if data.ID != cl.ID {
 				t.Errorf("%s: data is claim %d", p.Type, data.ID)
+			}
+			// A report comes with what the reader wrote, never who.
+			var rep *webhook.ReportJSON
+			if raw := mustField(t, h.body, "report"); raw != nil {
+				json.Unmarshal(raw, &rep)
+			}
+			switch {
+			case p.Type != factcheck.EventReportCreated && rep != nil:
+				t.Errorf("%s carries a report: %s", p.Type, h.body)
+			case p.Type == factcheck.EventReportCreated && (rep == nil || rep.ID != report.ID || rep.Message != report.Message ||
+				!rep.CreatedAt.Equal(report.CreatedAt.Truncate(time.Microsecond)) && !rep.CreatedAt.Equal(report.CreatedAt)):
+				t.Errorf("report.created: report %+v, want %+v", rep, report)
+			}
+			if strings.Contains(string(h.body), "reader@mail.example") {
+				t.Errorf("%s: the reader's email is in the delivery: %s", p.Type, h.body)
 			}
 		}
 		sort.Slice(got, func(i, j int) bool { return index(want, got[i]) < index(want, got[j]) })
