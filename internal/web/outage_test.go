@@ -151,7 +151,9 @@ func TestStoppedPostgresThenRecovery(t *testing.T) {
 	}
 	status, body, h := d.write()
 	wantUnavailable(t, "API write", status, body, h)
-	status, body, h = d.do("GET", "/claims/"+id+"?never=seen", "")
+	// A search nobody made before is not in memory (unknown query
+	// parameters are no longer part of the key, so it takes a known one).
+	status, body, h = d.do("GET", "/?q=neverseen", "")
 	if status != 503 || h.Get("Retry-After") == "" || !strings.Contains(h.Get("Content-Type"), "text/html") || !strings.Contains(body, "unavailable") {
 		t.Errorf("an uncached page: %d %q %.200s", status, h.Get("Content-Type"), body)
 	}
