@@ -126,10 +126,18 @@ func followCorrection(t *testing.T, cfg store.Config, nodes int) {
 				t.Fatalf("node %d %s: %d", i, p, status)
 			}
 			before[strconv.Itoa(i)+p] = b
-			// The second request is answered from memory.
-			w := httptest.NewRecorder()
-			if !n.s.serveFromMemory(w, httptest.NewRequest("GET", p, nil)) || !bytes.Equal(w.Body.Bytes(), b) {
-				t.Errorf("node %d %s: not answered from memory after a first view", i, p)
+			// The second request is answered from memory. A slow first
+			// render (card.png under -race) can outlast the memo's second;
+			// then one more view refreshes the memo without rendering.
+			fromMemory := func() bool {
+				w := httptest.NewRecorder()
+				return n.s.serveFromMemory(w, httptest.NewRequest("GET", p, nil)) && bytes.Equal(w.Body.Bytes(), b)
+			}
+			if !fromMemory() {
+				n.get(t, p)
+				if !fromMemory() {
+					t.Errorf("node %d %s: not answered from memory after a first view", i, p)
+				}
 			}
 		}
 	}
