@@ -454,6 +454,9 @@ func attributeOne(text string, s, e int) attribution {
 		if j > 0 && (ws[j-1].low == "who" || ws[j-1].low == "which") {
 			continue // "Trump, who has promised …": a description, not a source
 		}
+		if j > 0 && j < i && i+1 < len(ws) && ws[i+1].low == "to" {
+			continue // "…, a move Moscow has vowed to answer.": an intention after the claim, not its source
+		}
 		if j < i && !(j > 0 && ws[j-1].low == "that") {
 			subj := subjectOf(text, ws[j:i])
 			if subj == "" {
