@@ -123,7 +123,9 @@ function namesOfDirty(elt) {
   var included = elt.getAttribute("data-hx-include");
   var names = [];
   document.querySelectorAll("#editor form[data-warn-unsaved]:not([data-keep-draft])").forEach(function (f) {
-    if (f === elt || included && f.matches(included) || !dirty(f)) return;
+    // A control inside a form speaks for it: the correction's Cancel
+    // drops what was typed in it on purpose.
+    if (f === elt || f.contains(elt) || included && f.matches(included) || !dirty(f)) return;
     names.push(f.getAttribute("data-draft") || "a form");
   });
   return names;
@@ -162,6 +164,8 @@ document.addEventListener("htmx:afterSwap", function () {
 // ---- Autosave ------------------------------------------------------------
 // The claim form saves itself a moment after the last keystroke (its
 // answer brings the new version and "Saved · just now"); Save saves at once.
+// Only a draft's form is marked data-autosave: in correction mode the form
+// publishes a correction, which only its button does.
 var autosaveDelay = 1500, timer = null;
 function claimForm() { return document.getElementById("claim-form"); }
 function unsettled() { return document.querySelectorAll("#conflict .conflict-field").length; }

@@ -85,7 +85,7 @@ func accessiblePages(t *testing.T, e *env) []string {
 		"/desk", "/desk/claims", "/desk/claims?status=any&q=mines", "/desk/articles", "/desk/articles/new",
 		"/desk/articles/" + id(*draft.ArticleID), "/desk/articles/" + id(*pub[0].ArticleID), "/desk/articles/" + id(*draft.ArticleID) + "/edit",
 		"/desk/claims/" + id(draft.ID), "/desk/claims/" + id(review[0].ID), "/desk/claims/" + id(review[0].ID) + "/publish",
-		"/desk/claims/" + id(pub[0].ID), "/desk/claims/" + id(draft.ID) + "/history", "/desk/claims/new",
+		"/desk/claims/" + id(pub[0].ID), "/desk/claims/" + id(pub[0].ID) + "?mode=correct", "/desk/claims/" + id(draft.ID) + "/history", "/desk/claims/new",
 		"/desk/reports", "/desk/ratings", "/desk/users", "/desk/tokens", "/desk/account", "/desk/dashboard", "/desk/webhooks",
 	}
 }

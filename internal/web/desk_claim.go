@@ -14,7 +14,9 @@ import (
 )
 
 // deskClaim shows the claim editor, or the claim as JSON (drafts included)
-// for Accept: application/json.
+// for Accept: application/json. With ?mode=correct a reviewer gets the
+// editor in correction mode; htmx, switching the mode in place, gets the
+// editor alone.
 func (s *Server) deskClaim(c echo.Context) error {
 	cl, err := s.deskClaimOf(c)
 	if err != nil {
@@ -23,9 +25,19 @@ func (s *Server) deskClaim(c echo.Context) error {
 	if wantsJSON(c) {
 		return c.JSON(http.StatusOK, s.claimJSON(cl, true))
 	}
-	v, err := s.claimEditorView(c.Request().Context(), c, cl)
+	ctx := c.Request().Context()
+	v, err := s.claimEditorView(ctx, c, cl)
 	if err != nil {
 		return err
+	}
+	// ?mode=correct opens the correction mode, with or without script.
+	if c.QueryParam("mode") == "correct" {
+		if err := s.correctionMode(ctx, &v, cl, &claimInput{}); err != nil {
+			return err
+		}
+	}
+	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "editor" {
+		return s.render(c, http.StatusOK, views.ClaimEditor(v))
 	}
 	return s.render(c, http.StatusOK, views.ClaimEditorPage(v))
 }
@@ -76,6 +88,7 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 		ClaimDate: dateInput(cl.ClaimDate), Tags: strings.Join(cl.Tags, ", "), RatingKey: cl.RatingKey, Summary: cl.Summary,
 		Rationale: cl.Rationale, Preview: renderMarkdown(cl.Rationale), Orphaned: cl.Anchor.Orphaned, Author: "unknown",
 		ReturnNote: cl.ReturnNote, Readiness: readinessRows(cl.Readiness()), Saved: whenTime(cl.UpdatedAt)}
+	v.CanCorrect = u.CanReview() && (cl.Status == factcheck.StatusPublished || cl.Status == factcheck.StatusCorrected)
 	if cl.Author != nil {
 		v.Author = cl.Author.Name
 	}
@@ -272,14 +285,25 @@ func (s *Server) correctionPreview(c echo.Context) error {
 	if err := bindInput(c, &in); err != nil {
 		return err
 	}
+	cd, err := s.correctionCard(c.Request().Context(), cl, &in)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.CorrectionPreview(cd))
+}
+
+// correctionCard is cl's card as readers will see it with the correction
+// in (typed in the editor's correction mode) published; a note not yet
+// written is shown as a place to write one.
+func (s *Server) correctionCard(ctx context.Context, cl *factcheck.Claim, in *claimInput) (views.Card, error) {
 	preview := *cl
 	setIf(&preview.RatingKey, in.Rating)
 	setIf(&preview.Summary, in.Summary)
 	if preview.RatingKey != cl.RatingKey {
 		preview.Rating = nil
-		ratings, err := s.store.Ratings(c.Request().Context())
+		ratings, err := s.store.Ratings(ctx)
 		if err != nil {
-			return err
+			return views.Card{}, err
 		}
 		for i := range ratings {
 			if ratings[i].Key == preview.RatingKey {
@@ -293,7 +317,23 @@ func (s *Server) correctionPreview(c echo.Context) error {
 	if cd.Note == "" {
 		cd.Note = "(write the public note)"
 	}
-	return s.render(c, http.StatusOK, views.CorrectionPreview(cd))
+	return cd, nil
+}
+
+// correctionMode opens the editor's correction mode on v (a reviewer's
+// published or corrected claim only; for anyone else it stays closed):
+// the verdict becomes editable, with the public note and the card as
+// readers will see it, from what in holds.
+func (s *Server) correctionMode(ctx context.Context, v *views.DeskClaimView, cl *factcheck.Claim, in *claimInput) error {
+	if !v.CanCorrect {
+		return nil
+	}
+	cd, err := s.correctionCard(ctx, cl, in)
+	if err != nil {
+		return err
+	}
+	v.Correcting, v.CorrectionNote, v.CorrectionCard = true, in.Note, cd
+	return nil
 }
 
 // explain puts a refused write on the editor without touching what was

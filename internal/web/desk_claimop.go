@@ -115,7 +115,10 @@ type claimOp struct {
 	// the message slot beside the control that sends the write.
 	answer   deskAnswer
 	feedback string
-	prepare  func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
+	// correction says the write comes from the editor's correction mode,
+	// which a refused write shows again, open, with what was typed.
+	correction bool
+	prepare    func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
 }
 
 // The claim writes. Routes name them; the compiler checks every name.
@@ -212,7 +215,7 @@ var (
 		return "Published", func(cl *factcheck.Claim) error { return cl.Publish(r.user, s.now(), s.cfg.RequireOtherReviewer) }, nil
 	}}
 
-	opCorrect = claimOp{needsBody: true, answer: answerEditor, feedback: "correct-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opCorrect = claimOp{needsBody: true, answer: answerEditor, feedback: "correct-feedback", correction: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		in, u := r.in, r.user
 		return strings.TrimSpace(in.Note), func(cl *factcheck.Claim) error {
 			if !u.CanReview() {
@@ -412,6 +415,11 @@ func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 				return verr
 			}
 			s.explain(ctx, &v, op, werr, res)
+			if op.correction {
+				if err := s.correctionMode(ctx, &v, res.before, &res.in); err != nil {
+					return err
+				}
+			}
 			if !isHTMX(c) {
 				return s.render(c, status, views.ClaimEditorPage(v))
 			}

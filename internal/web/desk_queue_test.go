@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,7 +207,7 @@ func TestReviewSteps(t *testing.T) {
 	if st, _, _ := e.htmx(rev, deskPath(cl.ID)+"/publish", "editor", url.Values{"_csrf": {rtok}, "version": {"2"}}); st != 200 {
 		t.Fatalf("publish: %d", st)
 	}
-	st, prev, _ := e.htmx(rev, deskPath(cl.ID)+"/correct/preview", "correct-preview-box", url.Values{"_csrf": {rtok}, "rating": {"false"}, "summary": {"Not a third at all."}, "note": {"We misread the table."}})
+	st, prev, _ := e.htmx(rev, deskPath(cl.ID)+"/correct/preview", "correct-preview", url.Values{"_csrf": {rtok}, "rating": {"false"}, "summary": {"Not a third at all."}, "note": {"We misread the table."}})
 	if st != 200 || !strings.Contains(prev, "Not a third at all.") || !strings.Contains(prev, ">False<") || !strings.Contains(prev, "We misread the table.") {
 		t.Fatalf("correction preview: %d %s", st, prev)
 	}
@@ -218,6 +219,82 @@ func TestReviewSteps(t *testing.T) {
 	}
 	if st, _, _ := e.htmx(rev, deskPath(cl.ID)+"/retract", "editor", url.Values{"_csrf": {rtok}, "version": {"3"}, "note": {"Source withdrawn."}, "confirm": {"yes"}}); st != 200 {
 		t.Fatalf("retract: %d", st)
+	}
+}
+
+// The correction is a mode of the claim form, reachable without script
+// (?mode=correct) by reviewers only: the verdict opens with a required
+// public note, and a refused correction comes back in the mode with
+// everything typed, the note named (422) or the conflict in place (409).
+func TestCorrectionMode(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, complete)
+	ctx := t.Context()
+	cl, err := e.store.UpdateClaim(ctx, cl.ID, cl.Version, e.editor, "Submitted for review", func(c *factcheck.Claim) error { return c.Submit(e.editor) })
+	if err == nil {
+		cl, err = e.store.UpdateClaim(ctx, cl.ID, cl.Version, e.reviewer, "Published", func(c *factcheck.Claim) error { return c.Publish(e.reviewer, time.Now(), false) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := deskPath(cl.ID)
+	ed, _ := e.deskClient("editor@test.example")
+	if _, body, _ := e.get(ed, path+"?mode=correct"); strings.Contains(body, `id="correct-start"`) || strings.Contains(body, `id="correction-note"`) || strings.Contains(body, `/correct"`) {
+		t.Fatal("an editor is offered the correction mode")
+	}
+	rev, rtok := e.deskClient("reviewer@test.example")
+	_, body, _ := e.get(rev, path)
+	if !strings.Contains(body, `id="correct-start" href="`+path+`?mode=correct"`) || strings.Contains(body, `id="correction-note"`) || strings.Contains(body, "Publish correction") {
+		t.Fatal("the published claim does not offer the correction mode, or opens it unasked")
+	}
+	if strings.Count(body, `name="rating"`) != 1 {
+		t.Fatal("the correction repeats the verdict fields in a form of its own")
+	}
+	_, body, _ = e.get(rev, path+"?mode=correct")
+	hasAll(t, "correction mode", body, `<form id="claim-form" method="post"`, `action="`+path+`/correct"`, `id="correction-note" name="note"`,
+		"Public correction note", `id="correct-submit">Publish correction`, `id="correct-cancel" href="`+path+`"`, `id="correct-preview"`, "(write the public note)")
+	if strings.Contains(body, "data-autosave") || strings.Contains(body, "autosave,") {
+		t.Fatal("the correction mode autosaves")
+	}
+	if !regexp.MustCompile(`<fieldset id="verdict" class="correcting">`).MatchString(body) || !strings.Contains(body, `<fieldset disabled>`) {
+		t.Fatal("correction mode: the verdict should open and the claim's text stay locked")
+	}
+	// htmx switches the mode in place: the editor alone.
+	if st, part, _ := e.get(rev, path+"?mode=correct", "HX-Request", "true", "HX-Target", "editor"); st != 200 || strings.Contains(part, "<html") || !strings.HasPrefix(strings.TrimSpace(part), `<div id="editor"`) || !strings.Contains(part, `id="correction-note"`) {
+		t.Fatalf("htmx correction mode: %d", st)
+	}
+	// Without the note, a plain form comes back in the mode, as typed.
+	typed := url.Values{"_csrf": {rtok}, "version": {version(cl.Version)}, "rating": {"false"}, "summary": {"Not a third at all."}, "rationale": {"The table, read again."}}
+	st, body, _ := e.postForm(rev, path+"/correct", typed)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("correction without a note: %d", st)
+	}
+	hasAll(t, "refused correction", body, `id="correction-note"`, "A correction needs a public note", `<option value="false" selected>`, `value="Not a third at all."`, "The table, read again.</textarea>")
+	// htmx: the note is named in place, nothing swapped.
+	st, part, hdr := e.htmx(rev, path+"/correct", "editor", typed)
+	if st != http.StatusUnprocessableEntity || hdr.Get("HX-Reswap") != "none" || !strings.Contains(part, `id="err-note"`) || !strings.Contains(part, `id="correct-feedback"`) || !strings.Contains(part, "public note") {
+		t.Fatalf("htmx correction without a note: %d %s", st, part)
+	}
+	// A stale version: 409, the form stays in the mode with the note.
+	stale := url.Values{"_csrf": {rtok}, "version": {version(cl.Version - 1)}, "rating": {"false"}, "note": {"We misread the table."}}
+	st, body, _ = e.postForm(rev, path+"/correct", stale)
+	if st != http.StatusConflict || !strings.Contains(body, `id="correction-note"`) || !strings.Contains(body, "We misread the table.</textarea>") {
+		t.Fatalf("stale correction: %d", st)
+	}
+	if got, _ := e.store.ClaimByID(ctx, cl.ID); got.Status != factcheck.StatusPublished || got.RatingKey != "mostly-false" {
+		t.Fatalf("a refused correction was stored: %s %s", got.Status, got.RatingKey)
+	}
+	typed.Set("note", "We misread the table.")
+	if st, _, resp := e.postForm(rev, path+"/correct", typed); st != http.StatusSeeOther || resp.Header.Get("Location") != path {
+		t.Fatalf("correction: %d", st)
+	}
+	got, _ := e.store.ClaimByID(ctx, cl.ID)
+	if got.Status != factcheck.StatusCorrected || got.RatingKey != "false" || got.CorrectionNote != "We misread the table." || got.Summary != "Not a third at all." {
+		t.Fatalf("stored correction: %s %s %q %q", got.Status, got.RatingKey, got.CorrectionNote, got.Summary)
+	}
+	// A corrected claim can be corrected again.
+	if _, body, _ := e.get(rev, path); !strings.Contains(body, `id="correct-start"`) {
+		t.Fatal("a corrected claim does not offer another correction")
 	}
 }
 

@@ -564,3 +564,90 @@ func articleIDFrom(t *testing.T, e *env) string {
 }
 
 func jsString(s string) string { return "`" + strings.ReplaceAll(s, "`", "") + "`" }
+
+// publishedClaim stores a complete claim, submitted by the editor and
+// published by the reviewer.
+func (e *env) publishedClaim(t *testing.T) *factcheck.Claim {
+	t.Helper()
+	cl := e.draftClaim(t, complete)
+	cl, err := e.store.UpdateClaim(t.Context(), cl.ID, cl.Version, e.editor, "Submitted for review", func(c *factcheck.Claim) error { return c.Submit(e.editor) })
+	if err == nil {
+		cl, err = e.store.UpdateClaim(t.Context(), cl.ID, cl.Version, e.reviewer, "Published", func(c *factcheck.Claim) error { return c.Publish(e.reviewer, time.Now(), false) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+// A correction is a mode of the claim form: "Correct this fact check"
+// opens the verdict with a required public note and the card as readers
+// will see it; Cancel puts everything back; publishing without the note
+// names it and loses nothing; with the note, readers see the new rating
+// and the note. Nothing is saved along the way.
+func TestCorrectionModeOnTheVerdictForm(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.publishedClaim(t)
+	b := e.browse(t, "reviewer@test.example")
+	b.open(deskPath(cl.ID))
+	if b.eval(`String(document.querySelector("#rating").matches(":disabled")) + " " + String(!!document.querySelector("#correction-note, #correct-form"))`) != "true false" {
+		t.Fatal("a published claim's verdict is open, or a correction form is on the page unasked")
+	}
+	// A swapped editor answers clicks once htmx has settled it.
+	const settled = ` && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")`
+	setRating := `(() => { const s = document.querySelector("#rating"); s.value = "false"; s.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`
+
+	// Open the mode, change the rating, cancel: the published verdict is back.
+	b.do("correct", chromedp.Focus(css("#correct-start")), chromedp.KeyEvent(kb.Enter))
+	b.wait("the correction mode", `document.querySelector("#correction-note") && !document.querySelector("#rating").matches(":disabled")`+settled)
+	if got := b.eval(`document.activeElement.id`); got != "rating" {
+		t.Errorf("the correction mode put the focus on %q, not the rating", got)
+	}
+	b.eval(setRating)
+	b.do("cancel", chromedp.Focus(css("#correct-cancel")), chromedp.KeyEvent(kb.Enter))
+	b.wait("the read-only verdict", `document.querySelector("#correct-start") && !document.querySelector("#correction-note")`+settled)
+	if got := b.eval(`document.querySelector("#rating").value + " " + document.querySelector("#rating").matches(":disabled")`); got != "mostly-false true" {
+		t.Fatalf("after Cancel the rating is %q", got)
+	}
+
+	// Again: change the rating, publish without a note.
+	b.do("correct again", chromedp.Focus(css("#correct-start")), chromedp.KeyEvent(kb.Enter))
+	b.wait("the correction mode", `document.querySelector("#correction-note")`+settled)
+	if b.eval(`document.querySelector("#claim-form").hasAttribute("data-autosave") || !document.querySelector("#statement").matches(":disabled") ? "bad" : ""`) != "" {
+		t.Fatal("the correction mode autosaves, or opened the claim's text")
+	}
+	b.eval(setRating)
+	b.wait("the preview of the new rating", `document.querySelector("#correct-preview .card").textContent.includes("False") && document.querySelector("#correct-preview").textContent.includes("(write the public note)")`)
+	time.Sleep(2 * time.Second) // longer than the autosave delay
+	b.do("publish without a note", chromedp.Focus(css("#correct-submit")), chromedp.KeyEvent(kb.Enter))
+	b.wait("the note is named", `document.querySelector("#err-note").textContent.includes("public note") && document.querySelector("#correct-feedback").textContent.includes("public note")`)
+	if got := b.eval(`[document.querySelector("#rating").value, document.querySelector("#summary").value, String(!!document.querySelector("#correct-submit")), document.activeElement.id].join(" | ")`); got != "false | About an eighth, not a third. | true | correct-submit" {
+		t.Fatalf("after the refusal: %q", got)
+	}
+	if stored, _ := e.store.ClaimByID(t.Context(), cl.ID); stored.Version != cl.Version || stored.RatingKey != "mostly-false" {
+		t.Fatalf("something was saved: version %d, rating %q", stored.Version, stored.RatingKey)
+	}
+	if !b.beforeUnload("/desk") {
+		t.Fatal("leaving the correction mode with a changed rating did not warn")
+	}
+
+	// With the note, readers see the new rating and the note.
+	const note = "We misread the city's table: injuries fell by 12%, not a third."
+	b.typeInto("#correction-note", note)
+	b.wait("the note in the preview", `document.querySelector("#correct-preview").textContent.includes("injuries fell by 12%")`)
+	b.do("publish the correction", chromedp.Focus(css("#correct-submit")), chromedp.KeyEvent(kb.Enter))
+	b.wait("corrected", `document.querySelector(".status-pill").textContent.includes("Corrected") && document.querySelector("#correct-start")`)
+	if b.beforeUnload("/desk") {
+		t.Fatal("warned after the correction was published")
+	}
+	b.open("/claims/" + strconv.FormatInt(cl.ID, 10))
+	page := b.eval(`document.querySelector("main").textContent`)
+	for _, want := range []string{"False", "Corrected", note} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the public page lacks %q", want)
+		}
+	}
+	if strings.Contains(b.eval(`document.querySelector(".badge, .rating-badge") ? document.querySelector(".badge, .rating-badge").textContent : ""`), "Mostly false") {
+		t.Error("the public page still shows the old rating")
+	}
+}

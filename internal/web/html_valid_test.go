@@ -111,6 +111,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"retracted-embed": "/embed/claims/" + strconv.FormatInt(retracted.ID, 10) + "?theme=dark",
 		"not-found":       "/claims/999999",
 		"desk-published":  "/desk/claims/" + strconv.FormatInt(corrected.ID, 10),
+		"desk-correcting": "/desk/claims/" + strconv.FormatInt(corrected.ID, 10) + "?mode=correct",
 		"desk-history":    "/desk/claims/" + strconv.FormatInt(corrected.ID, 10) + "/history",
 		"desk-mine":       "/desk/claims?mine=1",
 	} {
