@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -49,52 +47,35 @@ var claimantCorpora = []struct {
 // sentence spot.Suggest returns on the file, else the labels no longer
 // fit the splitter and the result would be meaningless: that is an error.
 func loadClaimants(path, data, articles string) ([]claimantDoc, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	hashes := map[string]string{}
 	byKey := map[string]*claimantDoc{}
 	starts := map[string]map[int]bool{}
 	var order []string
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "# sha256 "); ok {
-			if name, sum, ok := strings.Cut(rest, " "); ok {
-				hashes[name] = sum
-			}
-			continue
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
+	err := eachLabel(path, func(n int, cols []string, hashes map[string]string) error {
 		if len(cols) != 4 || cols[3] == "" {
-			return nil, fmt.Errorf("%s:%d: want corpus, file, start, claimant", path, n)
+			return fmt.Errorf("%s:%d: want corpus, file, start, claimant", path, n)
 		}
 		g := claimantGold{corpus: cols[0], file: cols[1], claimant: cols[3]}
+		var err error
 		if g.start, err = strconv.Atoi(cols[2]); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+			return fmt.Errorf("%s:%d: %w", path, n, err)
 		}
 		base, checkHash := data, false
 		switch g.corpus {
 		case "shared":
 			if articles == "" {
-				continue
+				return nil
 			}
 			base, checkHash = articles, true
 		case "own-test", "blind":
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown corpus %q", path, n, g.corpus)
+			return fmt.Errorf("%s:%d: unknown corpus %q", path, n, g.corpus)
 		}
 		key := g.corpus + "\t" + g.file
 		d := byKey[key]
 		if d == nil {
 			text, err := readArticle(base, g.file, hashes, checkHash)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			d = &claimantDoc{corpus: g.corpus, name: g.file, text: text}
 			byKey[key] = d
@@ -105,11 +86,12 @@ func loadClaimants(path, data, articles string) ([]claimantDoc, error) {
 			}
 		}
 		if !starts[key][g.start] {
-			return nil, fmt.Errorf("%s:%d: %s has no sentence starting at byte %d", path, n, g.file, g.start)
+			return fmt.Errorf("%s:%d: %s has no sentence starting at byte %d", path, n, g.file, g.start)
 		}
 		d.gold = append(d.gold, g)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	docs := make([]claimantDoc, 0, len(order))

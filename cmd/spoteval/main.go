@@ -236,14 +236,60 @@ func run(w io.Writer, articles string, sweep bool, verbose string) error {
 // because its offsets would be meaningless; a text column must equal the
 // span it labels.
 func load(path, base string, checkHash bool) ([]doc, error) {
-	f, err := os.Open(path)
+	byName := map[string]*doc{}
+	var order []string
+	err := eachLabel(path, func(n int, cols []string, hashes map[string]string) error {
+		if len(cols) < 4 {
+			return fmt.Errorf("%s:%d: want file, start, end, label", path, n)
+		}
+		d := byName[cols[0]]
+		if d == nil {
+			text, err := readArticle(base, cols[0], hashes, checkHash)
+			if err != nil {
+				return err
+			}
+			d = &doc{name: cols[0], text: text}
+			byName[cols[0]] = d
+			order = append(order, cols[0])
+		}
+		var g gold
+		var errs [3]error
+		g.start, errs[0] = strconv.Atoi(cols[1])
+		g.end, errs[1] = strconv.Atoi(cols[2])
+		g.label, errs[2] = strconv.Atoi(cols[3])
+		if err := errors.Join(errs[:]...); err != nil {
+			return fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		if g.start < 0 || g.end > len(d.text) || g.start >= g.end || g.label < 0 || g.label > 2 {
+			return fmt.Errorf("%s:%d: bad span or label", path, n)
+		}
+		if len(cols) > 4 && d.text[g.start:g.end] != cols[4] {
+			return fmt.Errorf("%s:%d: text column differs from the span", path, n)
+		}
+		d.gold = append(d.gold, g)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	docs := make([]doc, 0, len(order))
+	for _, name := range order {
+		docs = append(docs, *byName[name])
+	}
+	return docs, nil
+}
+
+// eachLabel calls fn with the tab-separated columns of every label line
+// of the file at path (numbered from 1), skipping blank lines and '#'
+// comments; "# sha256 FILE HEX" lines add to the hashes it passes on,
+// which pin the content of the files the labels point into.
+func eachLabel(path string, fn func(n int, cols []string, hashes map[string]string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
 	hashes := map[string]string{}
-	byName := map[string]*doc{}
-	var order []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -257,44 +303,11 @@ func load(path, base string, checkHash bool) ([]doc, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		cols := strings.Split(line, "\t")
-		if len(cols) < 4 {
-			return nil, fmt.Errorf("%s:%d: want file, start, end, label", path, n)
+		if err := fn(n, strings.Split(line, "\t"), hashes); err != nil {
+			return err
 		}
-		d := byName[cols[0]]
-		if d == nil {
-			text, err := readArticle(base, cols[0], hashes, checkHash)
-			if err != nil {
-				return nil, err
-			}
-			d = &doc{name: cols[0], text: text}
-			byName[cols[0]] = d
-			order = append(order, cols[0])
-		}
-		var g gold
-		var errs [3]error
-		g.start, errs[0] = strconv.Atoi(cols[1])
-		g.end, errs[1] = strconv.Atoi(cols[2])
-		g.label, errs[2] = strconv.Atoi(cols[3])
-		if err := errors.Join(errs[:]...); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		if g.start < 0 || g.end > len(d.text) || g.start >= g.end || g.label < 0 || g.label > 2 {
-			return nil, fmt.Errorf("%s:%d: bad span or label", path, n)
-		}
-		if len(cols) > 4 && d.text[g.start:g.end] != cols[4] {
-			return nil, fmt.Errorf("%s:%d: text column differs from the span", path, n)
-		}
-		d.gold = append(d.gold, g)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	docs := make([]doc, 0, len(order))
-	for _, name := range order {
-		docs = append(docs, *byName[name])
-	}
-	return docs, nil
+	return sc.Err()
 }
 
 // readArticle reads the labelled file name (slash-separated, relative to

@@ -108,12 +108,7 @@ func TestAttributeMore(t *testing.T) {
 		{"Leila Haddad won the runoff on Sunday, the commission said. “Harlow chose change,” she told supporters.", "Leila Haddad"},
 	}
 	for _, tc := range cases {
-		attrs := Attribute(tc.text, Split(tc.text))
-		a := attrs[len(attrs)-1]
-		got := ""
-		if a.Claimant != nil {
-			got = *a.Claimant
-		}
+		got := lastClaimant(tc.text)
 		if got != tc.claimant {
 			t.Errorf("%q: claimant %q, want %q", tc.text, got, tc.claimant)
 		}
@@ -165,12 +160,7 @@ func TestAttributeVerbs(t *testing.T) {
 		{"infinitive", "The ministry is expected to announce the figures on Monday.", ""},
 	}
 	for _, tc := range cases {
-		attrs := Attribute(tc.text, Split(tc.text))
-		a := attrs[len(attrs)-1]
-		got := ""
-		if a.Claimant != nil {
-			got = *a.Claimant
-		}
+		got := lastClaimant(tc.text)
 		if got != tc.claimant {
 			t.Errorf("%s: %q: claimant %q, want %q", tc.name, tc.text, got, tc.claimant)
 		}
@@ -186,12 +176,7 @@ func TestAttributePronoun(t *testing.T) {
 		{"Tenant groups urge the council to act. They argue that rents rose 14% last year.", "Tenant groups"},
 	}
 	for _, tc := range cases {
-		attrs := Attribute(tc.text, Split(tc.text))
-		a := attrs[len(attrs)-1]
-		got := ""
-		if a.Claimant != nil {
-			got = *a.Claimant
-		}
+		got := lastClaimant(tc.text)
 		if got != tc.claimant {
 			t.Errorf("%q: claimant %q, want %q", tc.text, got, tc.claimant)
 		}
@@ -209,12 +194,7 @@ func TestAttributeSubject(t *testing.T) {
 		{"people at a place", "Mortgage rates will ease in spring, economists at Harbor Bank predicted.", "economists at Harbor Bank"},
 	}
 	for _, tc := range cases {
-		attrs := Attribute(tc.text, Split(tc.text))
-		a := attrs[len(attrs)-1]
-		got := ""
-		if a.Claimant != nil {
-			got = *a.Claimant
-		}
+		got := lastClaimant(tc.text)
 		if got != tc.claimant {
 			t.Errorf("%s: %q: claimant %q, want %q", tc.name, tc.text, got, tc.claimant)
 		}
@@ -232,14 +212,19 @@ func TestAttributeMojibake(t *testing.T) {
 		{"â€œNobody slept.â€", ""},
 	}
 	for _, tc := range cases {
-		attrs := Attribute(tc.text, Split(tc.text))
-		a := attrs[len(attrs)-1]
-		got := ""
-		if a.Claimant != nil {
-			got = *a.Claimant
-		}
+		got := lastClaimant(tc.text)
 		if got != tc.claimant {
 			t.Errorf("%q: claimant %q, want %q", tc.text, got, tc.claimant)
 		}
 	}
+}
+
+// lastClaimant returns the claimant Attribute finds for the last sentence
+// of text ("" for none).
+func lastClaimant(text string) string {
+	attrs := Attribute(text, Split(text))
+	if c := attrs[len(attrs)-1].Claimant; c != nil {
+		return *c
+	}
+	return ""
 }
