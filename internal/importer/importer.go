@@ -58,6 +58,19 @@ type Item struct {
 	ID      int64  // the record added, or the one the desk already had
 }
 
+// settle records the outcome of a write: failed with err, added as id, or
+// skipped because the desk already had it as existing (reason already).
+func (it *Item) settle(added bool, id, existing int64, already string, err error) {
+	switch {
+	case err != nil:
+		it.Outcome, it.Reason = Failed, reasonOf(err)
+	case added:
+		it.Outcome, it.ID = Added, id
+	default:
+		it.Outcome, it.ID, it.Reason = Skipped, existing, already
+	}
+}
+
 // Options tune a run.
 type Options struct {
 	// DryRun reads and checks everything and writes nothing.
@@ -312,14 +325,7 @@ func (r *runner) article(ctx context.Context, source string, a *factcheck.Articl
 		return it
 	}
 	added, existing, err := r.st.ImportArticle(ctx, a)
-	switch {
-	case err != nil:
-		it.Outcome, it.Reason = Failed, reasonOf(err)
-	case added:
-		it.Outcome, it.ID = Added, a.ID
-	default:
-		it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyArticle
-	}
+	it.settle(added, a.ID, existing, alreadyArticle, err)
 	return it
 }
 
@@ -389,14 +395,7 @@ func (r *runner) review(ctx context.Context, source string, rv Review) Item {
 		return it
 	}
 	added, existing, err := r.st.ImportClaim(ctx, c)
-	switch {
-	case err != nil:
-		it.Outcome, it.Reason = Failed, reasonOf(err)
-	case added:
-		it.Outcome, it.ID = Added, c.ID
-	default:
-		it.Outcome, it.ID, it.Reason = Skipped, existing, alreadyClaim
-	}
+	it.settle(added, c.ID, existing, alreadyClaim, err)
 	return it
 }
 
