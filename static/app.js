@@ -37,7 +37,9 @@ function toast(message) {
 }
 document.addEventListener("htmx:responseError", function (e) {
   var status = e.detail.xhr.status;
-  toast(status === 403
+  toast(status === 401
+    ? "Your session has ended. Log in again in another tab, then try again here: your text is still in the form."
+    : status === 403
     ? "Your session or form token has expired. Reload the page and try again."
     : status === 413 ? "That is too large to save." : "Could not save (error " + status + "). Your text is still in the form.");
 });

@@ -440,7 +440,16 @@ func TestSessionIdleTimeoutWithinLifetime(t *testing.T) {
 		}
 	}
 	// ...but 12 hours unused end it.
+	csrf := e.csrfFrom(c, "/desk")
 	at(46 * time.Hour)
+	// A form sent from a page opened before says the session ended, in
+	// words, and logging out still works (no "security token" refusal).
+	if st, body, _ := e.postForm(c, "/desk/articles", url.Values{"_csrf": {csrf}, "title": {"T"}, "body": {"B."}}); st != http.StatusUnauthorized || !strings.Contains(body, "Your session has ended") {
+		t.Errorf("a form after 13 idle hours: %d %.300s", st, body)
+	}
+	if st, _, resp := e.postForm(c, "/logout", url.Values{"_csrf": {csrf}}); st != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Errorf("log out after 13 idle hours: %d %q", st, resp.Header.Get("Location"))
+	}
 	if st, _, resp := e.get(c, "/desk"); st != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 		t.Fatalf("after 13 idle hours: %d", st)
 	}

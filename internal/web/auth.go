@@ -268,6 +268,20 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
+// loggedOutAlready answers "log out" for a browser whose session has
+// already ended (idle too long, or ended elsewhere) as logout would, without
+// the CSRF check: the form's token was derived from the ended session and
+// can no longer match, and there is nothing left to protect.
+func (s *Server) loggedOutAlready(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := sessionOf(c); ok {
+			return next(c)
+		}
+		s.setCookie(c, sessionCookie, "", -1)
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+}
+
 // safeNext keeps post-login redirects on this site: only local absolute
 // paths pass; anything else ("//evil", "https://…", "/\evil") goes to /desk.
 func safeNext(next string) string {

@@ -294,6 +294,11 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if wantsJSON(c) || c.Request().Method != http.MethodGet {
+			if s.cookie(c, sessionCookie) != "" {
+				// The browser had a session that has ended (idle too long,
+				// logged out elsewhere, ended from the session list).
+				return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Your session has ended. Log in again in another tab, then try again here: what you typed is still on this page.")
+			}
 			return factcheck.Errorf(factcheck.EUNAUTHORIZED, "Log in first.")
 		}
 		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))

@@ -103,7 +103,7 @@ func (s *Server) routes() {
 	// Logging in and out.
 	e.GET("/login", s.loginPage, session...)
 	e.POST("/login", s.login, passwordLogin...)
-	e.POST("/logout", s.logout, session...)
+	e.POST("/logout", s.logout, s.authenticate, s.loggedOutAlready, s.csrf)
 	e.GET("/login/totp", s.totpLoginPage, session...)
 	e.POST("/login/totp", s.totpLogin, session...)
 	e.GET("/login/oidc", s.ssoStart, session...)
