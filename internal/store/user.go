@@ -43,6 +43,20 @@ func (s *Store) CreateUser(ctx context.Context, u *factcheck.User, password stri
 	return wrap(s.w.WithContext(ctx).Omit("DeactivatedAt").Create(u).Error, "A user with this email")
 }
 
+// CreateSSOUser stores u with no password, for a desk where single
+// sign-on replaces passwords: the user signs in through the provider with
+// this email (SSOUser links the identity then). It returns EINVALID for
+// bad fields and ECONFLICT when the email is taken.
+func (s *Store) CreateSSOUser(ctx context.Context, u *factcheck.User) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.PasswordHash = ""
+	u.DeactivatedAt = nil
+	return wrap(s.w.WithContext(ctx).Omit("DeactivatedAt").Create(u).Error, "A user with this email")
+}
+
 // DefaultAdminEmail is the first admin's email when none is configured.
 const DefaultAdminEmail = "admin@claimdesk.example"
 

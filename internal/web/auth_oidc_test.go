@@ -275,4 +275,27 @@ func TestSingleSignOnCanReplacePasswords(t *testing.T) {
 	if st := e.api("GET", "/api/v1/webhooks", adminTok, nil, nil); st != 200 {
 		t.Errorf("API token with passwords off: %d", st)
 	}
+	// An admin adds a user with no password, who then signs in through the
+	// provider with that email and keeps the role the admin gave.
+	adm := e.client()
+	m.QueueUser(&mockoidc.MockUser{Subject: "sub-admin", Email: e.admin.Email, EmailVerified: true})
+	if st, _, _ := e.ssoLogin(adm, "/desk"); st != http.StatusSeeOther {
+		t.Fatalf("admin single sign-on: %d", st)
+	}
+	st, body, _ = e.get(adm, "/desk/users")
+	if st != 200 || strings.Contains(body, `name="password"`) || !strings.Contains(body, "single sign-on") {
+		t.Fatalf("add-user form with passwords off: %d", st)
+	}
+	st, body, _ = e.postForm(adm, "/desk/users", url.Values{"_csrf": {e.csrfFrom(adm, "/desk/users")}, "email": {"newrev@test.example"}, "name": {"New Reviewer"}, "role": {"reviewer"}})
+	if st != 200 || !strings.Contains(body, "Added newrev@test.example") {
+		t.Fatalf("adding a user with passwords off: %d %.300s", st, body)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "sub-newrev", Email: "newrev@test.example", EmailVerified: true})
+	nr := e.client()
+	if st, _, _ := e.ssoLogin(nr, "/desk"); st != http.StatusSeeOther {
+		t.Fatalf("the added user's single sign-on: %d", st)
+	}
+	if u, err := e.store.UserByEmail(t.Context(), "newrev@test.example"); err != nil || u.Role != factcheck.RoleReviewer || u.PasswordHash != "" {
+		t.Errorf("the added user: %+v %v", u, err)
+	}
 }

@@ -21,6 +21,7 @@ func (s *Server) renderUsers(c echo.Context, status int, v views.UsersView) erro
 		return err
 	}
 	v.Page = s.page(c, "Users")
+	v.NoPassword = s.cfg.NoPasswordLogin
 	mfa, err := s.store.TOTPUsers(c.Request().Context())
 	if err != nil {
 		return err
@@ -38,7 +39,12 @@ func (s *Server) renderUsers(c echo.Context, status int, v views.UsersView) erro
 // addUser creates a user.
 func (s *Server) addUser(c echo.Context) error {
 	u := &factcheck.User{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: factcheck.Role(c.FormValue("role"))}
-	err := s.store.CreateUser(c.Request().Context(), u, c.FormValue("password"))
+	var err error
+	if s.cfg.NoPasswordLogin {
+		err = s.store.CreateSSOUser(c.Request().Context(), u)
+	} else {
+		err = s.store.CreateUser(c.Request().Context(), u, c.FormValue("password"))
+	}
 	if err != nil {
 		if factcheck.ErrorCode(err) == factcheck.EINTERNAL {
 			return err
@@ -50,7 +56,11 @@ func (s *Server) addUser(c echo.Context) error {
 		return s.renderUsers(c, statusOf(factcheck.ErrorCode(err)), views.UsersView{Email: u.Email, Name: u.Name, Role: string(u.Role),
 			Errors: views.FieldErrors{field: factcheck.ErrorMessage(err)}})
 	}
-	return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: "Added " + u.Email + " as " + string(u.Role) + "."})
+	notice := "Added " + u.Email + " as " + string(u.Role) + "."
+	if s.cfg.NoPasswordLogin {
+		notice += " They sign in with single sign-on, with this email."
+	}
+	return s.renderUsers(c, http.StatusOK, views.UsersView{Notice: notice})
 }
 
 // setRole changes a user's role, never the admin's own.
