@@ -312,6 +312,42 @@ func reports(text string, ws []word, i int) bool {
 	return true
 }
 
+// relativeIn reports a relative pronoun after the first word of a subject
+// phrase ("a move that rights groups", "a figure which officials").
+func relativeIn(ws []word) bool {
+	for _, w := range ws[min(1, len(ws)):] {
+		if w.low == "that" || w.low == "which" || w.low == "whom" {
+			return true
+		}
+	}
+	return false
+}
+
+// listTail reports a subject that ends a list of names: capitalized words
+// joined by "and" or "or" ("Latvia and Poland").
+func listTail(ws []word) bool {
+	joined := false
+	for _, w := range ws {
+		switch {
+		case w.low == "and" || w.low == "or":
+			joined = true
+		case !w.cap:
+			return false
+		}
+	}
+	return joined
+}
+
+// allCap reports words that are all capitalized.
+func allCap(ws []word) bool {
+	for _, w := range ws {
+		if !w.cap {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
 // pronounSubject holds subjects that name no one by themselves.
 var pronounSubject = set("he", "she", "they", "it", "we", "i", "you")
 
@@ -456,6 +492,21 @@ func attributeOne(text string, s, e int) attribution {
 		}
 		if j > 0 && j < i && i+1 < len(ws) && ws[i+1].low == "to" {
 			continue // "…, a move Moscow has vowed to answer.": an intention after the claim, not its source
+		}
+		if j > 0 && ws[j-1].comma && relativeIn(ws[j:i]) {
+			continue // "…, a move that rights groups called a setback.": a description of the claim, not its source
+		}
+		// "Estonia, Latvia and Poland announced …": a subject that is a list
+		// of names takes in the names before its commas.
+		for j > 0 && ws[j-1].comma && listTail(ws[j:i]) {
+			k := j - 1
+			for k > 0 && !ws[k-1].comma && j-k < 3 {
+				k--
+			}
+			if !(k == 0 || ws[k-1].comma) || !allCap(ws[k:j]) {
+				break
+			}
+			j = k
 		}
 		if j < i && !(j > 0 && ws[j-1].low == "that") {
 			subj := subjectOf(text, ws[j:i])

@@ -414,7 +414,7 @@ func (s *Server) newArticleClaims(c echo.Context) ([]*factcheck.Claim, *claimSpa
 	sents := spot.Suggest(a.Body)
 	speaker := func(st spot.Sentence, ok bool) string {
 		if ok && st.Claimant != nil {
-			return *st.Claimant
+			return capitalFirst(*st.Claimant) // "the city council" mid-sentence heads the claimant field as "The city council"
 		}
 		return a.Outlet
 	}
@@ -521,4 +521,13 @@ func (s *Server) apiCreateArticleClaim(c echo.Context) error {
 		return factcheck.FieldError("start", "Send one claim: start and end, or a quote.")
 	}
 	return c.JSON(http.StatusCreated, s.claimJSON(cls[0], true))
+}
+
+// capitalFirst returns s with its first letter in upper case.
+func capitalFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

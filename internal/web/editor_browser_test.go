@@ -365,7 +365,7 @@ func TestWholeJobWithTheKeyboard(t *testing.T) {
 	if cls[0].Quote != "protected bike lanes cut cycling injuries by a third since 2022" || cls[0].Claimant != "Riverton's mayor" {
 		t.Errorf("first claim: %q by %q", cls[0].Quote, cls[0].Claimant)
 	}
-	if cls[1].Quote != "the transport budget grew 12% last year" || cls[1].Claimant != "the city council" {
+	if cls[1].Quote != "the transport budget grew 12% last year" || cls[1].Claimant != "The city council" {
 		t.Errorf("second claim: %q by %q", cls[1].Quote, cls[1].Claimant)
 	}
 }
