@@ -1445,7 +1445,7 @@ func claimForm(v DeskClaimView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Correcting {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 112, "<label for=\"correction-note\">Public correction note <span class=\"hint\">(required: what changed and why; readers see it on the card, the claim page and the corrections page)</span></label> <textarea id=\"correction-note\" name=\"note\" rows=\"3\" required aria-describedby=\"err-note\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 112, "<label for=\"correction-note\">Public correction note <span class=\"hint\">(required: what changed and why; readers see it on the card, the claim page and the corrections page. Plain text: unlike the rationale, no markdown — asterisks and other marks are left out)</span></label> <textarea id=\"correction-note\" name=\"note\" rows=\"3\" required aria-describedby=\"err-note\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -3312,7 +3312,7 @@ func dangerZone(v DeskClaimView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 273, "<p>A retraction keeps the card online, marked retracted, with your note. It cannot be undone.</p><label for=\"r-note\">Public note <span class=\"hint\">(required: why it is retracted)</span></label> <textarea id=\"r-note\" name=\"note\" rows=\"2\"></textarea> <label class=\"check\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> I understand readers will see this fact check as retracted.</label> <button type=\"submit\" class=\"danger\" id=\"retract-submit\">Retract</button>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 273, "<p>A retraction keeps the card online, marked retracted, with your note. It cannot be undone.</p><label for=\"r-note\">Public note <span class=\"hint\">(required: why it is retracted. Plain text: no markdown — asterisks and other marks are left out)</span></label> <textarea id=\"r-note\" name=\"note\" rows=\"2\"></textarea> <label class=\"check\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> I understand readers will see this fact check as retracted.</label> <button type=\"submit\" class=\"danger\" id=\"retract-submit\">Retract</button>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -127,7 +127,8 @@ func (s *Server) apiAddAppearance(c echo.Context) error {
 }
 
 // deskAddAppearance is the desk's "same claim": it records the sentence as
-// a new appearance of the claim and goes back to the article (303), or
+// a new appearance of the claim and goes back to the article (303), which
+// then confirms it, or
 // answers htmx with a small partial saying so; a refused one is the
 // partial with the message (409 or 422) for htmx, an error page otherwise.
 func (s *Server) deskAddAppearance(c echo.Context) error {
@@ -140,7 +141,7 @@ func (s *Server) deskAddAppearance(c echo.Context) error {
 	}
 	back := deskClaimPath(cl.ID)
 	if in.ArticleID != nil {
-		back = "/desk/articles/" + strconv.FormatInt(*in.ArticleID, 10)
+		back = "/desk/articles/" + strconv.FormatInt(*in.ArticleID, 10) + "?appeared=" + strconv.FormatInt(cl.ID, 10)
 	}
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, back)

@@ -97,7 +97,7 @@ func TestSameClaimOnANewArticle(t *testing.T) {
 			start := strings.Index(repeatBody, repeatSentence)
 			form := url.Values{"_csrf": {csrf}, "article_id": {aid}, "start": {strconv.Itoa(start)}, "end": {strconv.Itoa(start + len(repeatSentence))}}
 			st, body, resp := e.postForm(browser, "/desk/claims/"+claimID+"/appearances", form)
-			if st != http.StatusSeeOther || resp.Header.Get("Location") != "/desk/articles/"+aid {
+			if st != http.StatusSeeOther || resp.Header.Get("Location") != "/desk/articles/"+aid+"?appeared="+claimID {
 				t.Fatalf("same claim: %d %q %.300s", st, resp.Header.Get("Location"), body)
 			}
 			if n := countClaims(t, e); n != claims0 {
@@ -153,7 +153,7 @@ func TestSameClaimOnANewArticle(t *testing.T) {
 				t.Fatal(err)
 			}
 			hxBody := readAll(t, hx)
-			if hx.StatusCode != 200 || !strings.Contains(hxBody, "Recorded as the same claim") || !strings.Contains(hxBody, "Seen 3 times") || strings.Contains(hxBody, "<html") {
+			if hx.StatusCode != 200 || !strings.Contains(hxBody, "Added as another appearance of") || !strings.Contains(hxBody, "Seen 3 times") || strings.Contains(hxBody, "<html") {
 				t.Fatalf("htmx same claim: %d %s", hx.StatusCode, hxBody)
 			}
 			third := e.newArticle(tok, "Weekly wrap", "Odesa Times", "https://odesa.example/wrap", repeatBody)
@@ -383,5 +383,48 @@ func TestMaybeSameClaimCanBeAccepted(t *testing.T) {
 	got, _ := e.store.ClaimByID(ctx, 1)
 	if n := len(got.Appearances); n != len(cl.Appearances)+1 || *got.Appearances[n-1].ArticleID != articleID || got.Appearances[n-1].Anchor.Exact != maybeSentence {
 		t.Fatalf("appearances after pressing it: %+v", got.Appearances)
+	}
+}
+
+// After "same claim", the intake says so: a notice names the claim, and
+// the sentence shows whose appearance it now is, with no further match
+// to press (not even a maybe to another claim).
+func TestSameClaimSettlesTheSentence(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.publishQuote("The mines will only be used on Ukrainian territory", "half-true")
+	// A claim close to it, which the matcher may offer once the sentence
+	// no longer matches the first.
+	e.publishQuote("Antipersonnel mines will only be used on Ukrainian territory, not elsewhere", "mostly-false")
+	claimID := strconv.FormatInt(cl.ID, 10)
+	aid := strconv.FormatInt(e.newArticle(e.token(e.editor), "Kyiv prepares new defences", "Kyiv Daily", "https://kyiv-daily.example/defences", repeatBody), 10)
+	browser, csrf := e.deskClient("editor@test.example")
+	sentence := func() string {
+		t.Helper()
+		_, page, _ := e.get(browser, "/desk/articles/"+aid)
+		for _, li := range strings.Split(page, `<li class="sugg`)[1:] {
+			if li, _, _ = strings.Cut(li, "</ol>"); strings.Contains(li, "only be used on Ukrainian territory") {
+				return li
+			}
+		}
+		t.Fatal("the sentence is not among the suggestions")
+		return ""
+	}
+	if li := sentence(); !strings.Contains(li, "same-claim") {
+		t.Fatal("fixture: the sentence offers no match: " + li)
+	}
+	start := strings.Index(repeatBody, repeatSentence)
+	st, _, resp := e.postForm(browser, "/desk/claims/"+claimID+"/appearances", url.Values{"_csrf": {csrf}, "article_id": {aid}, "start": {strconv.Itoa(start)}, "end": {strconv.Itoa(start + len(repeatSentence))}})
+	if st != http.StatusSeeOther {
+		t.Fatalf("same claim: %d", st)
+	}
+	_, page, _ := e.get(browser, resp.Header.Get("Location"))
+	hasAll(t, "confirmation", page, `<p class="notice" role="status">Added as another appearance of “`+htmlEscape(cl.Headline())+`”.</p>`)
+	li := sentence()
+	hasAll(t, "the linked sentence", li, "Another appearance of:", `href="/claims/`+claimID+"-"+cl.Slug+`"`, htmlEscape(cl.Headline()))
+	if strings.Contains(li, "same-claim") || strings.Contains(li, "Maybe the same claim") || strings.Contains(li, "Already checked:") {
+		t.Errorf("the linked sentence still offers a match: %s", li)
+	}
+	if _, plain, _ := e.get(browser, "/desk/articles/"+aid); strings.Contains(plain, "Added as another appearance") {
+		t.Error("the confirmation shows on every visit")
 	}
 }

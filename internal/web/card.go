@@ -52,7 +52,7 @@ func card(c *factcheck.Claim, snippet string) views.Card {
 	}
 	v := views.Card{ID: c.ID, URL: claimPath(c), Headline: c.Headline(), Quoted: c.Statement == "", Quote: c.Quote, Claimant: c.Claimant, Summary: c.Summary,
 		Date: fmtDate(date), DateISO: isoDate(date), Badge: badge(c.Rating, c.RatingKey), Status: string(c.Status),
-		Note: c.CorrectionNote, Tags: c.Tags}
+		Note: publicNote(c.CorrectionNote), Tags: c.Tags}
 	// Snippets come from the rationale too: no markdown syntax in them.
 	store.SplitSnippet(snippet, func(text string, hit bool) {
 		v.Snippet = append(v.Snippet, views.Part{Text: stripMarkdown(text), Mark: hit})

@@ -207,9 +207,15 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 			v.Notice += " " + strconv.Itoa(orphans) + " claim(s) could not be placed and are listed as orphaned."
 		}
 	}
+	// ?appeared=ID is the desk's "same claim" coming back: it confirms
+	// which claim the sentence now is an appearance of.
+	appeared, _ := strconv.ParseInt(c.QueryParam("appeared"), 10, 64)
 	skip := map[int64]bool{}
 	for i := range claims {
 		skip[claims[i].ID] = true
+		if ap := claims[i].InArticle; claims[i].ID == appeared && ap != nil && !ap.First() {
+			v.Notice = "Added as another appearance of “" + claims[i].Headline() + "”."
+		}
 		cd := deskCard(&claims[i])
 		if claims[i].Anchor.Orphaned {
 			v.Orphaned = append(v.Orphaned, cd)
@@ -261,9 +267,17 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 		case "likely":
 			v.Likely++
 		}
-		for _, cl := range claims {
+		for i := range claims {
+			cl := &claims[i]
 			if !cl.Anchor.Orphaned && cl.Anchor.Start < st.End && cl.Anchor.End > st.Start {
 				sv.ClaimURL = deskClaimPath(cl.ID)
+				if cl.InArticle != nil && !cl.InArticle.First() {
+					mv := views.MatchView{ClaimID: cl.ID, URL: sv.ClaimURL, Statement: cl.Headline(), Badge: badge(cl.Rating, cl.RatingKey)}
+					if cl.Status.Public() {
+						mv.URL = claimPath(cl) // as "Already checked" links it
+					}
+					sv.AppearanceOf = &mv
+				}
 			}
 		}
 		if hits != nil {
@@ -274,6 +288,9 @@ func (s *Server) renderDeskArticle(c echo.Context, status int, errMsg, claimant 
 				} else if h.level == match.Maybe && len(sv.Maybe) < 2 {
 					sv.Maybe = append(sv.Maybe, mv)
 				}
+			}
+			if sv.AppearanceOf != nil {
+				sv.Checked, sv.Maybe = nil, nil
 			}
 			if sv.Checked != nil {
 				v.Checked++

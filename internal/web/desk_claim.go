@@ -238,6 +238,9 @@ func (s *Server) claimHistory(c echo.Context) error {
 	for _, r := range revs {
 		cur := parseSnapshot(r.Snapshot)
 		item := views.HistoryItem{Version: r.Version, Date: whenTime(r.CreatedAt), Note: r.Note, IsCorrection: r.IsCorrection, Editor: "system"}
+		if r.IsCorrection {
+			item.Note = publicNote(r.Note) // as readers see it
+		}
 		if r.Editor != nil {
 			item.Editor = r.Editor.Name
 		}

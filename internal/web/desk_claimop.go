@@ -118,7 +118,10 @@ type claimOp struct {
 	// correction says the write comes from the editor's correction mode,
 	// which a refused write shows again, open, with what was typed.
 	correction bool
-	prepare    func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
+	// public says the revision note is the public note of a correction or
+	// retraction, which the desk's notice shows as readers see it.
+	public  bool
+	prepare func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
 }
 
 // The claim writes. Routes name them; the compiler checks every name.
@@ -215,7 +218,7 @@ var (
 		return "Published", func(cl *factcheck.Claim) error { return cl.Publish(r.user, s.now(), s.cfg.RequireOtherReviewer) }, nil
 	}}
 
-	opCorrect = claimOp{needsBody: true, answer: answerEditor, feedback: "correct-feedback", correction: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opCorrect = claimOp{needsBody: true, answer: answerEditor, feedback: "correct-feedback", correction: true, public: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		in, u := r.in, r.user
 		return strings.TrimSpace(in.Note), func(cl *factcheck.Claim) error {
 			if !u.CanReview() {
@@ -228,7 +231,7 @@ var (
 		}, nil
 	}}
 
-	opRetract = claimOp{needsBody: true, answer: answerEditor, feedback: "retract-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opRetract = claimOp{needsBody: true, answer: answerEditor, feedback: "retract-feedback", public: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		in := r.in
 		if !r.api && in.Confirm != "yes" {
 			return "", nil, factcheck.FieldError("confirm", "Tick the box to confirm: a retraction cannot be undone.")
@@ -433,7 +436,7 @@ func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, deskClaimPath(res.after.ID))
 		}
 		if fromQueue {
-			return s.renderQueueRow(c, http.StatusOK, res.after, views.Feedback{ID: "q-" + strconv.FormatInt(res.after.ID, 10), Message: res.note + "."})
+			return s.renderQueueRow(c, http.StatusOK, res.after, views.Feedback{ID: "q-" + strconv.FormatInt(res.after.ID, 10), Message: endSentence(res.note)})
 		}
 		v, err := s.claimEditorView(ctx, c, res.after)
 		if err != nil {
@@ -444,7 +447,7 @@ func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 			v.Feedback = views.Feedback{ID: op.feedback, Message: "Saved."}
 			return s.render(c, http.StatusOK, views.EditorSaved(v))
 		case answerEvidence:
-			v.Feedback = views.Feedback{ID: "ev-feedback", Message: res.note + "."}
+			v.Feedback = views.Feedback{ID: "ev-feedback", Message: endSentence(res.note)}
 			if res.before != nil && strings.HasSuffix(c.Path(), "/delete") {
 				v.Removed = removedSource(res.before, res.after)
 			}
@@ -454,10 +457,13 @@ func (s *Server) deskClaimOp(op claimOp) echo.HandlerFunc {
 			}
 			return s.render(c, http.StatusOK, views.EvidenceChanged(v))
 		case answerAssignee:
-			v.Feedback = views.Feedback{ID: op.feedback, Message: res.note + "."}
+			v.Feedback = views.Feedback{ID: op.feedback, Message: endSentence(res.note)}
 			return s.render(c, http.StatusOK, views.AssigneeChanged(v))
 		}
-		v.Notice = res.note + "."
+		v.Notice = endSentence(res.note)
+		if op.public {
+			v.Notice = endSentence(publicNote(res.note))
+		}
 		if len(v.Notice) > 200 {
 			v.Notice = truncate(v.Notice, 200)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,15 @@ type snapshotFields struct {
 	Statement, Quote, Claimant, Status, Rating, Summary, Rationale string
 	ClaimDate, Assignee                                            string
 	Tags                                                           []string
-	Evidence                                                       []struct{ Title, URL, Stance string }
+	Evidence                                                       []snapshotSource
+}
+
+// snapshotSource is a source as a revision snapshot keeps it. ID is 0 in
+// snapshots taken before the source was stored.
+type snapshotSource struct {
+	ID                                     int64
+	Title, URL, Publisher, Excerpt, Stance string
+	PublishedAt                            *time.Time `json:"published_at"`
 }
 
 func parseSnapshot(s string) snapshotFields {
@@ -92,14 +101,81 @@ func changes(old, cur snapshotFields, w wording) []views.FieldChange {
 	add("Summary", old.Summary, cur.Summary, true)
 	add("Rationale", stripMarkdown(old.Rationale), stripMarkdown(cur.Rationale), true)
 	add("Tags", strings.Join(old.Tags, ", "), strings.Join(cur.Tags, ", "), false)
-	ev := func(f snapshotFields) string {
-		var lines []string
-		for _, e := range f.Evidence {
-			lines = append(lines, e.Title+" ("+stanceWords(e.Stance)+")")
+	out = append(out, sourceChanges(old.Evidence, cur.Evidence)...)
+	return out
+}
+
+// sourceChanges says in words how the sources changed: each one added or
+// removed, by its title and address; each field that changed on one kept
+// ("Source 2: address"); and a new order. A source is the same one across
+// snapshots by its ID, or by its address where a snapshot has no ID.
+func sourceChanges(old, cur []snapshotSource) []views.FieldChange {
+	from := make([]int, len(cur)) // the index in old of each source in cur, or -1
+	used := make([]bool, len(old))
+	find := func(same func(o, e snapshotSource) bool) {
+		for j, e := range cur {
+			if from[j] >= 0 {
+				continue
+			}
+			for i, o := range old {
+				if !used[i] && same(o, e) {
+					from[j], used[i] = i, true
+					break
+				}
+			}
 		}
-		return strings.Join(lines, "; ")
 	}
-	add("Sources", ev(old), ev(cur), true)
+	for j := range from {
+		from[j] = -1
+	}
+	find(func(o, e snapshotSource) bool { return e.ID != 0 && o.ID == e.ID })
+	find(func(o, e snapshotSource) bool { return (e.ID == 0 || o.ID == 0) && o.URL == e.URL })
+	name := func(e snapshotSource) string {
+		if e.Title == "" {
+			return e.URL
+		}
+		return e.Title + " (" + e.URL + ")"
+	}
+	var out, edits []views.FieldChange
+	var oldOrder, curOrder []string
+	moved, last := false, -1
+	for j, e := range cur {
+		i := from[j]
+		if i < 0 {
+			out = append(out, views.FieldChange{Field: "Added source", New: name(e)})
+			continue
+		}
+		moved, last = moved || i < last, i
+		curOrder = append(curOrder, e.Title)
+		o := old[i]
+		field := func(label, a, b string, words bool) {
+			if a == b {
+				return
+			}
+			fc := views.FieldChange{Field: "Source " + strconv.Itoa(j+1) + ": " + label, Old: a, New: b}
+			if words && a != "" && b != "" {
+				fc.Diff = wordDiff(a, b)
+			}
+			edits = append(edits, fc)
+		}
+		field("address", o.URL, e.URL, false)
+		field("title", o.Title, e.Title, true)
+		field("publisher", o.Publisher, e.Publisher, false)
+		field("date", fmtDate(o.PublishedAt), fmtDate(e.PublishedAt), false)
+		field("excerpt", o.Excerpt, e.Excerpt, true)
+		field("how it bears on the claim", stanceWords(o.Stance), stanceWords(e.Stance), false)
+	}
+	for i, o := range old {
+		if !used[i] {
+			out = append(out, views.FieldChange{Field: "Removed source", Old: name(o)})
+		} else {
+			oldOrder = append(oldOrder, o.Title)
+		}
+	}
+	out = append(out, edits...)
+	if moved {
+		out = append(out, views.FieldChange{Field: "Order of the sources", Old: strings.Join(oldOrder, "; "), New: strings.Join(curOrder, "; ")})
+	}
 	return out
 }
 

@@ -80,7 +80,7 @@ func (s *Server) embedView(cl *factcheck.Claim, theme string) views.EmbedView {
 		Badge: badge(cl.Rating, cl.RatingKey), Headline: cl.Headline(), Quoted: cl.Statement == "", Claimant: cl.Claimant, ClaimDate: fmtDate(cl.ClaimDate),
 		Summary: cl.Summary, Status: string(cl.Status), URL: s.cfg.BaseURL + claimPath(cl), HomeURL: s.cfg.BaseURL + "/"}
 	if cl.Status == factcheck.StatusCorrected || cl.Status == factcheck.StatusRetracted {
-		v.NoteDate, v.Note = fmtDate(cl.CorrectedAt), cl.CorrectionNote
+		v.NoteDate, v.Note = fmtDate(cl.CorrectedAt), publicNote(cl.CorrectionNote)
 	}
 	_, v.RatingCSS = customColor(cl.Rating)
 	v.Seen = len(cl.Appearances)

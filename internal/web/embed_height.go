@@ -176,7 +176,7 @@ func embedHeight(cl *factcheck.Claim, width int, newsroom string) int {
 		}
 	}
 	note := func(prefix string) float64 {
-		return gap + styleSmall.height(prefix+cl.CorrectionNote, inner-2-20) + 16 + 2
+		return gap + styleSmall.height(prefix+publicNote(cl.CorrectionNote), inner-2-20) + 16 + 2
 	}
 	if cl.Status == factcheck.StatusRetracted {
 		total += note("Retracted Jan 02, 2006: ")

@@ -137,6 +137,28 @@ func stripMarkdown(s string) string {
 	return b.String()
 }
 
+// publicNote is a correction or retraction note as it is shown, on every
+// surface alike (the claim page, /corrections, the embed, the feed, the
+// desk's history and notices): its words without markdown syntax. The
+// note is a plain sentence, but editors type the rationale's markdown into
+// it out of habit, and readers must not see the asterisks.
+func publicNote(s string) string { return strings.TrimSpace(stripMarkdown(s)) }
+
+// endSentence ends s with a full stop unless it already ends in one (or
+// in "!", "?", "…", ":" or ";"), looking inside closing quotes and
+// brackets: "He said “no.”" keeps its ending.
+func endSentence(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	if s == "" {
+		return s
+	}
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, `"')]»’”`))
+	if strings.ContainsRune(".!?…:;", r) {
+		return s
+	}
+	return s + "."
+}
+
 // dropUnclosed drops each "[" (or "![") that no "]" follows: a link a
 // fragment cuts inside its text ("…see [the rep").
 func dropUnclosed(s string) string {

@@ -42,3 +42,20 @@ func FuzzStripMarkdown(f *testing.F) {
 		}
 	})
 }
+
+// A notice or note gets one full stop at its end, never a second.
+func TestEndSentence(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Published", "Published."},
+		{"We misread the table.", "We misread the table."},
+		{"Was it a third?  ", "Was it a third?"},
+		{"And then…", "And then…"},
+		{"He said “no.”", "He said “no.”"},
+		{"(see the report)", "(see the report)."},
+		{"", ""},
+	} {
+		if got := endSentence(tc.in); got != tc.want {
+			t.Errorf("endSentence(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func (s *Server) claimView(c echo.Context, cl *factcheck.Claim, revs []factcheck
 	}
 	for _, r := range revs {
 		if r.IsCorrection {
-			v.History = append(v.History, views.RevisionItem{Version: r.Version, Date: fmtDate(&r.CreatedAt), DateISO: isoDate(&r.CreatedAt), Note: r.Note, IsCorrection: true})
+			v.History = append(v.History, views.RevisionItem{Version: r.Version, Date: fmtDate(&r.CreatedAt), DateISO: isoDate(&r.CreatedAt), Note: publicNote(r.Note), IsCorrection: true})
 		}
 	}
 	return v

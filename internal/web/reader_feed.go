@@ -138,7 +138,7 @@ func (s *Server) atomEntry(cl *factcheck.Claim) atomEntry {
 		body = "<p>" + html.EscapeString(cl.Statement) + "</p>" + body
 	}
 	if cl.CorrectionNote != "" {
-		body += "<p><em>" + html.EscapeString(string(cl.Status)) + ":</em> " + html.EscapeString(cl.CorrectionNote) + "</p>"
+		body += "<p><em>" + html.EscapeString(string(cl.Status)) + ":</em> " + html.EscapeString(publicNote(cl.CorrectionNote)) + "</p>"
 	}
 	e := atomEntry{Title: title, ID: s.cfg.BaseURL + "/claims/" + strconv.FormatInt(cl.ID, 10), Updated: updated, Published: published,
 		Links:   []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}},
