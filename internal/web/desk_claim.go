@@ -92,6 +92,14 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	if cl.Author != nil {
 		v.Author = cl.Author.Name
 	}
+	switch {
+	case v.IsAuthor:
+		v.ReturnedTo = "Returned to you"
+	case cl.Author != nil:
+		v.ReturnedTo = "Returned to " + cl.Author.Name
+	default:
+		v.ReturnedTo = "Returned to draft"
+	}
 	if cl.Reviewer != nil {
 		v.Reviewer = cl.Reviewer.Name
 	}

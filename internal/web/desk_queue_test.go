@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 	"claimdesk/internal/testutil"
 	"claimdesk/internal/web"
 )
@@ -59,7 +60,8 @@ func TestQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, token := e.deskClient("editor@test.example")
-	if _, body, _ := e.get(c, "/desk/claims"); !strings.Contains(body, "<h1>Assigned to me</h1>") || !strings.Contains(body, "No claims match.") {
+	if _, body, _ := e.get(c, "/desk/claims"); !strings.Contains(body, "<h1>Assigned to me</h1>") || !strings.Contains(body, "Nothing is assigned to you.") ||
+		!strings.Contains(body, `<a href="/desk/claims?author=me&amp;status=draft">120 drafts of yours →</a>`) {
 		t.Fatal("the queue does not start with what is assigned to me")
 	}
 	// Assign one claim to the editor from the queue row.
@@ -394,5 +396,44 @@ func TestUnchangedSaveWritesNothing(t *testing.T) {
 	same.Set("summary", "A real change.")
 	if st, body, _ := e.htmx(c, deskPath(cl.ID)+"/save", "", same); st != 200 || !strings.Contains(body, `data-version="2"`) {
 		t.Fatalf("a real change: %d", st)
+	}
+}
+
+// An empty "Assigned to me" says so and links what waits elsewhere; a
+// returned draft is marked with its note on the desk and in the queue,
+// and the note is headed in each viewer's words.
+func TestEmptyQueueAndReturnedDraft(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, complete)
+	ed, etok := e.deskClient("editor@test.example")
+	if st, _, _ := e.htmx(ed, deskPath(cl.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}}); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	rev, rtok := e.deskClient("reviewer@test.example")
+	_, waiting, _ := e.store.Queue(t.Context(), store.QueueFilter{Statuses: []factcheck.Status{factcheck.StatusInReview}})
+	_, body, _ := e.get(rev, "/desk/claims")
+	if !strings.Contains(body, "Nothing is assigned to you.") || waiting < 2 ||
+		!strings.Contains(body, `<a href="/desk/claims?status=in_review&amp;sort=waiting">`+strconv.FormatInt(waiting, 10)+` claims are waiting for review →</a>`) ||
+		strings.Contains(body, "drafts of yours") || strings.Contains(body, "No claims match.") {
+		t.Fatalf("empty queue: %s", between(body, `class="count"`, "</ul>"))
+	}
+	if _, body, _ = e.get(rev, "/desk/claims?status=draft&assignee=me"); !strings.Contains(body, "No claims match.") || strings.Contains(body, "waiting for review →") {
+		t.Fatalf("a filtered empty view offers the default's links: %s", between(body, `class="count"`, "</p>"))
+	}
+	note := "Needs a second source for the 2022 baseline; the city report alone is not enough to carry the rating."
+	if st, _, _ := e.htmx(rev, deskPath(cl.ID)+"/return", "editor", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {note}}); st != 200 {
+		t.Fatalf("return: %d", st)
+	}
+	for _, path := range []string{"/desk", "/desk/claims?author=me&status=draft"} {
+		_, body, _ = e.get(ed, path)
+		if !strings.Contains(body, `<span class="returned" title="`+strings.ReplaceAll(note, "'", "&#39;")+`"><strong>Returned:</strong> Needs a second source for the 2022 baseline; the city…</span>`) {
+			t.Errorf("%s: the returned draft is not marked", path)
+		}
+	}
+	if _, body, _ = e.get(ed, deskPath(cl.ID)); !strings.Contains(body, `<h2 id="return-note-h">Returned to you</h2>`) {
+		t.Error("the author does not read 'Returned to you'")
+	}
+	if _, body, _ = e.get(rev, deskPath(cl.ID)); !strings.Contains(body, `<h2 id="return-note-h">Returned to editor tester</h2>`) {
+		t.Errorf("the reviewer reads: %s", between(body, `id="return-note-h">`, "</h2>"))
 	}
 }
