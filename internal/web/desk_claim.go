@@ -30,6 +30,12 @@ func (s *Server) deskClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// ?made=N follows "Create claims": N claims came from one selection
+	// and this is the first. Only a number the selection could have made
+	// is shown, and only as the number read.
+	if n, err := strconv.Atoi(c.QueryParam("made")); err == nil && n > 1 && n <= maxSentences && cl.Status == factcheck.StatusDraft {
+		v.Made = n
+	}
 	// ?mode=correct opens the correction mode, with or without script.
 	if c.QueryParam("mode") == "correct" {
 		if err := s.correctionMode(ctx, &v, cl, &claimInput{}); err != nil {
