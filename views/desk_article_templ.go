@@ -1257,7 +1257,7 @@ func suggestion(v DeskArticleView, s SentenceView, i int) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if c := s.Checked; c != nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"checked\"><span class=\"checked-label\">Already checked:</span>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"already-checked\"><span class=\"checked-label\">Already checked:</span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

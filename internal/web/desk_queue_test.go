@@ -364,6 +364,14 @@ func TestAlreadyCheckedFollowsPublishing(t *testing.T) {
 				if !strings.Contains(page, "Already checked:") || !strings.Contains(page, "/claims/"+strconv.FormatInt(pub.ID, 10)) || !strings.Contains(page, "Half true") {
 					t.Errorf("%s does not mark the published claim", name)
 				}
+				// The sentence's state class and the row's class differ, so the
+				// row's rule cannot restyle the sentence.
+				if !strings.Contains(page, `<div class="already-checked">`) || !regexp.MustCompile(`class="sent [^"]*\bchecked\b`).MatchString(page) {
+					t.Errorf("%s: the row or the sentence lost its class", name)
+				}
+			}
+			if _, css, _ := e.get(e.client(), "/static/app.css"); regexp.MustCompile(`(^|[\s,}])\.checked([^\w-]|$)`).MatchString(css) {
+				t.Error("app.css styles .checked, which the intake view's sentences carry")
 			}
 			if _, err := e.store.UpdateClaim(t.Context(), pub.ID, pub.Version, e.reviewer, "Retracted", func(c *factcheck.Claim) error {
 				return c.Retract(e.reviewer, "The port's figure was revised.", time.Now())
