@@ -651,3 +651,30 @@ func TestCorrectionModeOnTheVerdictForm(t *testing.T) {
 		t.Error("the public page still shows the old rating")
 	}
 }
+
+// Enter on a suggestion picks its phrase and its speaker into the form,
+// without overwriting a speaker the editor typed.
+func TestPickPhraseBringsItsSpeaker(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	id := e.newArticle(e.token(e.editor), "Lanes and injuries", "The Riverton Ledger", "", rivertonBody)
+	b := e.browse(t, "editor@test.example")
+	b.open("/desk/articles/" + strconv.FormatInt(id, 10))
+	b.wait("the suggestions", `document.querySelector("#sugg-list li.sugg") && window.htmx`)
+	b.press("j")
+	b.eval(enterOnFocused)
+	if got := b.eval(`document.querySelector("#phrase").value + " | " + document.querySelector("#claimant").value`); got != "protected bike lanes cut cycling injuries by a third since 2022 | Riverton's mayor" {
+		t.Fatalf("after Enter: %q", got)
+	}
+	b.clear("#claimant")
+	b.typeInto("#claimant", "The mayor's office")
+	b.eval(`(() => { document.querySelector("#sugg-list li.sugg").focus(); return ""; })()`)
+	b.press("j")
+	b.eval(enterOnFocused)
+	if got := b.eval(`document.querySelector("#phrase").value + " | " + document.querySelector("#claimant").value`); got != "the transport budget grew 12% last year | The mayor's office" {
+		t.Fatalf("a typed speaker was replaced: %q", got)
+	}
+}
+
+// enterOnFocused sends a keydown of Enter alone to the focused element (a
+// typed Enter would also put its newline into the field the pick focuses).
+const enterOnFocused = `(() => { document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true, cancelable: true})); return ""; })()`
