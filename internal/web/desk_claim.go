@@ -363,6 +363,11 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, op claimOp
 		return
 	}
 	if missing := factcheck.ErrorMissing(err); len(missing) > 0 {
+		// The list below names every missing item; the message says so
+		// once, as the list's lead ("… this claim needs:").
+		if lead, _, ok := strings.Cut(v.Feedback.Message, " needs "); ok {
+			v.Feedback.Message = lead + " needs:"
+		}
 		done := map[string]bool{}
 		for _, r := range v.Readiness {
 			done[r.Field] = true
@@ -377,6 +382,9 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, op claimOp
 	}
 	if field := factcheck.ErrorField(err); field != "" && field != factcheck.FieldReadiness {
 		v.Errors = views.FieldErrors{field: factcheck.ErrorMessage(err)}
+		if field == "note" && op.noteBeside {
+			v.Feedback.Message = ""
+		}
 	}
 	// A page rendered whole keeps what the editor typed.
 	setIf(&v.Statement, in.Statement)

@@ -118,6 +118,10 @@ type claimOp struct {
 	// correction says the write comes from the editor's correction mode,
 	// which a refused write shows again, open, with what was typed.
 	correction bool
+	// noteBeside says the op's form shows the note's message under the
+	// note, next to the button: the feedback slot then stays empty rather
+	// than say it twice.
+	noteBeside bool
 	prepare    func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
 }
 
@@ -202,7 +206,7 @@ var (
 		}, nil
 	}}
 
-	opReturn = claimOp{needsBody: true, answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opReturn = claimOp{needsBody: true, answer: answerEditor, feedback: "workflow-feedback", noteBeside: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		note := strings.TrimSpace(r.in.Note)
 		return "Returned to draft: " + note, func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user, note) }, nil
 	}}

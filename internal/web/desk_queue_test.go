@@ -445,3 +445,29 @@ func TestEmptyQueueAndReturnedDraft(t *testing.T) {
 		t.Errorf("the reviewer reads: %s", between(body, `id="return-note-h">`, "</h2>"))
 	}
 }
+
+// A refused write says each thing once: the note's message under the
+// note only, and an incomplete submit's missing items in the list only.
+func TestRefusalsSayItOnce(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, nil)
+	ed, etok := e.deskClient("editor@test.example")
+	st, body, _ := e.htmx(ed, deskPath(cl.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}})
+	fb := between(body, `id="workflow-feedback"`, "</div>")
+	if st != 422 || !strings.Contains(fb, "<p role=\"alert\">Before it can be submitted for review, this claim needs:</p>") ||
+		strings.Count(fb, "<li>") != 7 || strings.Contains(fb, "a one-line summary") {
+		t.Fatalf("incomplete submit: %d %s", st, fb)
+	}
+	full := e.draftClaim(t, complete)
+	e.htmx(ed, deskPath(full.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}})
+	rev, rtok := e.deskClient("reviewer@test.example")
+	st, body, _ = e.htmx(rev, deskPath(full.ID)+"/return", "editor", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {" "}})
+	if st != 422 || strings.Count(body, "Say what the author should change") != 1 || !strings.Contains(between(body, `id="err-note"`, "</p>"), "Say what the author should change") {
+		t.Fatalf("return without a note: %d %s", st, body)
+	}
+	// A whole page (no script) says it once too.
+	st, body, _ = e.postForm(rev, deskPath(full.ID)+"/return", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {" "}})
+	if st != 422 || strings.Count(body, "Say what the author should change") != 1 {
+		t.Fatalf("return without a note, whole page: %d, said %d times", st, strings.Count(body, "Say what the author should change"))
+	}
+}

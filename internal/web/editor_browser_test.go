@@ -448,6 +448,9 @@ func TestReturnedClaimShowsTheNote(t *testing.T) {
 	rev.open(deskPath(cl.ID))
 	rev.do("return without a note", chromedp.Focus(css("#return-claim")), chromedp.KeyEvent(kb.Enter))
 	rev.wait("the note is required", `document.querySelector("#err-note").textContent.includes("note")`)
+	if fb := rev.eval(`document.querySelector("#workflow-feedback").textContent.trim()`); fb != "" {
+		t.Errorf("the note's message is said twice: %q", fb)
+	}
 	rev.typeInto("#return-note", "Cite the council's 2022 baseline, not the press release.")
 	rev.do("return", chromedp.Focus(css("#return-claim")), chromedp.KeyEvent(kb.Enter))
 	rev.wait("back in draft", `document.querySelector(".status-pill").textContent.includes("Draft")`)
@@ -477,7 +480,7 @@ func TestIncompleteSubmitListsEveryMissingItem(t *testing.T) {
 	if items != "Statement, Claimant, Date of the claim, Rating, One-line summary, Rationale, At least one source" {
 		t.Fatalf("missing items: %q", items)
 	}
-	if msg := b.eval(`document.querySelector("#workflow-feedback").textContent`); !strings.Contains(msg, "needs a statement, the claimant, the date of the claim, a rating, a one-line summary, a rationale and at least one source") {
+	if msg := b.eval(`document.querySelector("#workflow-feedback p").textContent`); msg != "Before it can be submitted for review, this claim needs:" {
 		t.Errorf("message: %q", msg)
 	}
 	if got := b.eval(`document.activeElement.id`); got != "submit-claim" {
