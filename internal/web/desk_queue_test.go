@@ -471,3 +471,21 @@ func TestRefusalsSayItOnce(t *testing.T) {
 		t.Fatalf("return without a note, whole page: %d, said %d times", st, strings.Count(body, "Say what the author should change"))
 	}
 }
+
+// On a published claim the Review panel offers the correction mode too,
+// to reviewers and admins only.
+func TestReviewPanelOffersCorrection(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	pub := e.publishQuote("Container traffic through Port Aldwin tripled to 4.2 million boxes in 2023", "half-true")
+	link := `<a class="button secondary" id="review-correct" href="` + deskPath(pub.ID) + `?mode=correct"`
+	for email, want := range map[string]bool{"reviewer@test.example": true, "admin@test.example": true, "editor@test.example": false} {
+		c, _ := e.deskClient(email)
+		_, body, _ := e.get(c, deskPath(pub.ID))
+		if got := strings.Contains(between(body, `id="workflow"`, "</section>"), link); got != want {
+			t.Errorf("%s: the Review panel offers the correction: %v", email, got)
+		}
+		if _, body, _ = e.get(c, deskPath(pub.ID)+"?mode=correct"); strings.Contains(body, `id="review-correct"`) {
+			t.Errorf("%s: the offer stays in the correction mode", email)
+		}
+	}
+}
