@@ -221,7 +221,7 @@ function statementHint(input) {
   hint.classList.toggle("warn", n > limit);
   hint.textContent = n > limit
     ? "Over " + limit + " characters (" + n + "): search engines cut it short. Aim for one line."
-    : n + " of " + limit + " characters, as search engines show.";
+    : n + " of " + limit + " characters: search engines cut longer ones.";
 }
 
 // ---- Conflicts, field by field -------------------------------------------

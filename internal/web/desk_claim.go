@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -134,7 +136,7 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	if a := cl.Article; a != nil {
 		v.ArticleTitle, v.ArticleURL = a.Title, "/desk/articles/"+strconv.FormatInt(a.ID, 10)
 		if an := cl.Anchor; !an.Orphaned && an.End <= len(a.Body) && an.Start < an.End && a.Body[an.Start:an.End] == an.Exact {
-			v.Context = []views.Part{{Text: "…" + an.Prefix}, {Text: an.Exact, Mark: true}, {Text: an.Suffix + "…"}}
+			v.Context = quoteContext(a.Body, an)
 		}
 		if err := s.nextClaim(ctx, &v, cl); err != nil {
 			return v, err
@@ -156,6 +158,35 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	}
 	v.Similar = s.alreadyChecked(ctx, cl)
 	return v, nil
+}
+
+// quoteContext is the quote in its article context for the editor: the
+// anchor's text around it, cut at word boundaries (an ellipsis marks a
+// cut; the body's own start or end is shown as is).
+func quoteContext(body string, an factcheck.Anchor) []views.Part {
+	pre, post := an.Prefix, an.Suffix
+	if ps := an.Start - len(pre); ps > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(body[:ps]); !unicode.IsSpace(r) {
+			// The context starts inside a word: drop that word's end.
+			if i := strings.IndexFunc(pre, unicode.IsSpace); i >= 0 {
+				pre = pre[i:]
+			} else {
+				pre = ""
+			}
+		}
+		pre = "…" + strings.TrimLeftFunc(pre, unicode.IsSpace)
+	}
+	if se := an.End + len(post); se < len(body) {
+		if r, _ := utf8.DecodeRuneInString(body[se:]); !unicode.IsSpace(r) {
+			if i := strings.LastIndexFunc(post, unicode.IsSpace); i >= 0 {
+				post = post[:i]
+			} else {
+				post = ""
+			}
+		}
+		post = strings.TrimRightFunc(post, unicode.IsSpace) + "…"
+	}
+	return []views.Part{{Text: pre}, {Text: an.Exact, Mark: true}, {Text: post}}
 }
 
 // nextClaim points the editor at the next open claim from the same

@@ -489,3 +489,26 @@ func TestReviewPanelOffersCorrection(t *testing.T) {
 		}
 	}
 }
+
+// Small words: the statement hint, spaces around the history's dots, the
+// quote's context from a whole word, and no key hint on touch screens.
+func TestEditorSmallWords(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, nil)
+	ed, etok := e.deskClient("editor@test.example")
+	_, body, _ := e.get(ed, deskPath(cl.ID))
+	if !strings.Contains(body, "Aim for 75 characters or fewer: search engines cut longer ones.") {
+		t.Error("statement hint")
+	}
+	if ctx := between(body, `<p class="context">`, "</p>"); !strings.HasPrefix(ctx, "…Moreno, said on Tuesday that <mark>") || !strings.HasSuffix(ctx, ". According to the city council,…") {
+		t.Errorf("context: %q", ctx)
+	}
+	e.htmx(ed, deskPath(cl.ID)+"/save", "", url.Values{"_csrf": {etok}, "version": {"1"}, "summary": {"A summary."}})
+	_, body, _ = e.get(ed, deskPath(cl.ID)+"/history")
+	if head := between(body, `<p class="rev-head">`, "</p>"); !regexp.MustCompile(`^<strong>Version 2</strong> · <time [^>]*>[^<]*</time> · editor tester$`).MatchString(strings.TrimSpace(head)) {
+		t.Errorf("history row: %q", head)
+	}
+	if _, css, _ := e.get(ed, "/static/app.css"); !regexp.MustCompile(`@media \(max-width: 640px\), \(hover: none\) and \(pointer: coarse\) \{ \.keys \{ display: none; \} \}`).MatchString(css) {
+		t.Error("the key hint shows on touch screens")
+	}
+}
