@@ -221,7 +221,7 @@ function statementHint(input) {
   hint.classList.toggle("warn", n > limit);
   hint.textContent = n > limit
     ? "Over " + limit + " characters (" + n + "): search engines cut it short. Aim for one line."
-    : n + " of " + limit + " characters, as search engines show.";
+    : n + " of " + limit + " characters: search engines cut longer ones.";
 }
 
 // ---- Conflicts, field by field -------------------------------------------
@@ -341,6 +341,12 @@ function pickPhrase(li) {
   updateSelection();
   phrase.value = li.dataset.claim;
   document.getElementById("phrase-within").value = li.dataset.start + ":" + li.dataset.end;
+  // The suggestion's speaker fills "Who made the claim?" unless someone
+  // typed there: an empty field, or one an earlier pick filled, takes it.
+  var who = document.getElementById("claimant");
+  if (who && li.dataset.claimant && (!who.value.trim() || who.value === who.dataset.picked)) {
+    who.value = who.dataset.picked = li.dataset.claimant;
+  }
   var note = document.getElementById("selection-note");
   if (note) note.textContent = "Trim the phrase to the words you check, then press Create claims.";
   phrase.focus();

@@ -68,3 +68,33 @@ func TestHighlightArticle(t *testing.T) {
 		t.Errorf("markers: %v, want one each for claims 1-3", refs)
 	}
 }
+
+// The editor's context around a quote starts and ends at word boundaries.
+func TestQuoteContext(t *testing.T) {
+	body := "Lanes and injuries. According to the city council, the transport budget grew 12% last year. Critics are unconvinced."
+	for _, tc := range []struct {
+		quote, want string
+	}{
+		{"the transport budget grew 12%", "…to the city council, [the transport budget grew 12%] last year. Critics are…"},
+		{"Lanes and injuries.", "[Lanes and injuries.] According to the city…"},
+		{"Critics are unconvinced.", "…grew 12% last year. [Critics are unconvinced.]"},
+	} {
+		start := strings.Index(body, tc.quote)
+		an, err := factcheck.NewAnchor(body, start, start+len(tc.quote))
+		if err != nil {
+			t.Fatal(err)
+		}
+		an.Prefix, an.Suffix = shorten(body, start, start+len(tc.quote), 25)
+		parts := quoteContext(body, an)
+		got := parts[0].Text + "[" + parts[1].Text + "]" + parts[2].Text
+		if got != tc.want {
+			t.Errorf("%q:\n got %q\nwant %q", tc.quote, got, tc.want)
+		}
+	}
+}
+
+// shorten is the anchor's context n bytes either side of start:end, as
+// NewAnchor cuts it (mid-word).
+func shorten(body string, start, end, n int) (string, string) {
+	return body[max(start-n, 0):start], body[end:min(end+n, len(body))]
+}

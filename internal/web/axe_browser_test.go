@@ -93,7 +93,7 @@ func accessiblePages(t *testing.T, e *env) []string {
 // targetSelector finds the controls that stand alone, not inside a
 // sentence: buttons, summaries, the suggestions' Select labels and their
 // claim links.
-const targetSelector = "button, .button, summary, .sugg-pick label, .sugg-actions a, .checked a, .maybe a"
+const targetSelector = "button, .button, summary, .sugg-pick label, .sugg-actions a, .already-checked a, .maybe a"
 
 // TestPagesAccessible runs axe-core on every public and desk page, in
 // light and in dark mode, and fails on any serious or critical violation.

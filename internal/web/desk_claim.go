@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,6 +31,12 @@ func (s *Server) deskClaim(c echo.Context) error {
 	v, err := s.claimEditorView(ctx, c, cl)
 	if err != nil {
 		return err
+	}
+	// ?made=N follows "Create claims": N claims came from one selection
+	// and this is the first. Only a number the selection could have made
+	// is shown, and only as the number read.
+	if n, err := strconv.Atoi(c.QueryParam("made")); err == nil && n > 1 && n <= maxSentences && cl.Status == factcheck.StatusDraft {
+		v.Made = n
 	}
 	// ?mode=correct opens the correction mode, with or without script.
 	if c.QueryParam("mode") == "correct" {
@@ -92,6 +100,14 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	if cl.Author != nil {
 		v.Author = cl.Author.Name
 	}
+	switch {
+	case v.IsAuthor:
+		v.ReturnedTo = "Returned to you"
+	case cl.Author != nil:
+		v.ReturnedTo = "Returned to " + cl.Author.Name
+	default:
+		v.ReturnedTo = "Returned to draft"
+	}
 	if cl.Reviewer != nil {
 		v.Reviewer = cl.Reviewer.Name
 	}
@@ -120,7 +136,7 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	if a := cl.Article; a != nil {
 		v.ArticleTitle, v.ArticleURL = a.Title, "/desk/articles/"+strconv.FormatInt(a.ID, 10)
 		if an := cl.Anchor; !an.Orphaned && an.End <= len(a.Body) && an.Start < an.End && a.Body[an.Start:an.End] == an.Exact {
-			v.Context = []views.Part{{Text: "…" + an.Prefix}, {Text: an.Exact, Mark: true}, {Text: an.Suffix + "…"}}
+			v.Context = quoteContext(a.Body, an)
 		}
 		if err := s.nextClaim(ctx, &v, cl); err != nil {
 			return v, err
@@ -142,6 +158,35 @@ func (s *Server) claimEditorView(ctx context.Context, c echo.Context, cl *factch
 	}
 	v.Similar = s.alreadyChecked(ctx, cl)
 	return v, nil
+}
+
+// quoteContext is the quote in its article context for the editor: the
+// anchor's text around it, cut at word boundaries (an ellipsis marks a
+// cut; the body's own start or end is shown as is).
+func quoteContext(body string, an factcheck.Anchor) []views.Part {
+	pre, post := an.Prefix, an.Suffix
+	if ps := an.Start - len(pre); ps > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(body[:ps]); !unicode.IsSpace(r) {
+			// The context starts inside a word: drop that word's end.
+			if i := strings.IndexFunc(pre, unicode.IsSpace); i >= 0 {
+				pre = pre[i:]
+			} else {
+				pre = ""
+			}
+		}
+		pre = "…" + strings.TrimLeftFunc(pre, unicode.IsSpace)
+	}
+	if se := an.End + len(post); se < len(body) {
+		if r, _ := utf8.DecodeRuneInString(body[se:]); !unicode.IsSpace(r) {
+			if i := strings.LastIndexFunc(post, unicode.IsSpace); i >= 0 {
+				post = post[:i]
+			} else {
+				post = ""
+			}
+		}
+		post = strings.TrimRightFunc(post, unicode.IsSpace) + "…"
+	}
+	return []views.Part{{Text: pre}, {Text: an.Exact, Mark: true}, {Text: post}}
 }
 
 // nextClaim points the editor at the next open claim from the same
@@ -352,6 +397,11 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, op claimOp
 		return
 	}
 	if missing := factcheck.ErrorMissing(err); len(missing) > 0 {
+		// The list below names every missing item; the message says so
+		// once, as the list's lead ("… this claim needs:").
+		if lead, _, ok := strings.Cut(v.Feedback.Message, " needs "); ok {
+			v.Feedback.Message = lead + " needs:"
+		}
 		done := map[string]bool{}
 		for _, r := range v.Readiness {
 			done[r.Field] = true
@@ -366,6 +416,9 @@ func (s *Server) explain(ctx context.Context, v *views.DeskClaimView, op claimOp
 	}
 	if field := factcheck.ErrorField(err); field != "" && field != factcheck.FieldReadiness {
 		v.Errors = views.FieldErrors{field: factcheck.ErrorMessage(err)}
+		if field == "note" && op.noteBeside {
+			v.Feedback.Message = ""
+		}
 	}
 	// A page rendered whole keeps what the editor typed.
 	setIf(&v.Statement, in.Statement)

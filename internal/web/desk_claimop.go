@@ -120,8 +120,12 @@ type claimOp struct {
 	correction bool
 	// public says the revision note is the public note of a correction or
 	// retraction, which the desk's notice shows as readers see it.
-	public  bool
-	prepare func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
+	public bool
+	// noteBeside says the op's form shows the note's message under the
+	// note, next to the button: the feedback slot then stays empty rather
+	// than say it twice.
+	noteBeside bool
+	prepare    func(s *Server, r opRequest) (note string, change func(*factcheck.Claim) error, err error)
 }
 
 // The claim writes. Routes name them; the compiler checks every name.
@@ -205,7 +209,7 @@ var (
 		}, nil
 	}}
 
-	opReturn = claimOp{needsBody: true, answer: answerEditor, feedback: "workflow-feedback", prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
+	opReturn = claimOp{needsBody: true, answer: answerEditor, feedback: "workflow-feedback", noteBeside: true, prepare: func(s *Server, r opRequest) (string, func(*factcheck.Claim) error, error) {
 		note := strings.TrimSpace(r.in.Note)
 		return "Returned to draft: " + note, func(cl *factcheck.Claim) error { return cl.ReturnToDraft(r.user, note) }, nil
 	}}

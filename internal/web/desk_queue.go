@@ -168,7 +168,37 @@ func (s *Server) deskClaimList(c echo.Context) error {
 	if int64(p.Page*queuePageSize) < total {
 		v.NextURL = p.query(p.Page + 1)
 	}
+	if total == 0 && current == readQueueParamsFrom(queueTabs[0].path).query(1) {
+		if err := s.queueElsewhere(ctx, &v, u); err != nil {
+			return err
+		}
+	}
 	return s.render(c, http.StatusOK, views.QueuePage(v))
+}
+
+// queueElsewhere fills an empty "Assigned to me" with what else waits:
+// the claims in review and the user's own drafts, each linked to its view.
+func (s *Server) queueElsewhere(ctx context.Context, v *views.QueueView, u *factcheck.User) error {
+	v.NothingAssigned = true
+	for _, w := range []struct {
+		one, many, path string
+		f               store.QueueFilter
+	}{
+		{"1 claim is waiting for review", " claims are waiting for review", queueTabs[2].path, store.QueueFilter{Statuses: []factcheck.Status{factcheck.StatusInReview}, Limit: 1}},
+		{"1 draft of yours", " drafts of yours", queueTabs[1].path, store.QueueFilter{AuthorID: u.ID, Statuses: []factcheck.Status{factcheck.StatusDraft}, Limit: 1}},
+	} {
+		_, n, err := s.store.Queue(ctx, w.f)
+		if err != nil {
+			return err
+		}
+		switch {
+		case n == 1:
+			v.Elsewhere = append(v.Elsewhere, views.Option{Value: w.path, Label: w.one})
+		case n > 1:
+			v.Elsewhere = append(v.Elsewhere, views.Option{Value: w.path, Label: strconv.FormatInt(n, 10) + w.many})
+		}
+	}
+	return nil
 }
 
 // readQueueParamsFrom reads the filter of a queue link.
@@ -240,6 +270,9 @@ func queueRow(cl *factcheck.Claim, snippet string, now time.Time) views.QueueRow
 		Updated: when(&cl.UpdatedAt), CanAssign: cl.Status == factcheck.StatusDraft || cl.Status == factcheck.StatusInReview, Version: cl.Version}
 	if cl.RatingKey != "" {
 		r.Badge = badge(cl.Rating, cl.RatingKey)
+	}
+	if cl.Status == factcheck.StatusDraft && cl.ReturnNote != "" {
+		r.ReturnNote, r.ReturnExcerpt = cl.ReturnNote, truncate(cl.ReturnNote, 60)
 	}
 	if cl.Article != nil {
 		r.Article, r.ArticleURL = truncate(cl.Article.Title, 60), "/desk/articles/"+strconv.FormatInt(cl.Article.ID, 10)

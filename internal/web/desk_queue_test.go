@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"claimdesk/internal/factcheck"
+	"claimdesk/internal/store"
 	"claimdesk/internal/testutil"
 	"claimdesk/internal/web"
 )
@@ -59,7 +60,8 @@ func TestQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, token := e.deskClient("editor@test.example")
-	if _, body, _ := e.get(c, "/desk/claims"); !strings.Contains(body, "<h1>Assigned to me</h1>") || !strings.Contains(body, "No claims match.") {
+	if _, body, _ := e.get(c, "/desk/claims"); !strings.Contains(body, "<h1>Assigned to me</h1>") || !strings.Contains(body, "Nothing is assigned to you.") ||
+		!strings.Contains(body, `<a href="/desk/claims?author=me&amp;status=draft">120 drafts of yours →</a>`) {
 		t.Fatal("the queue does not start with what is assigned to me")
 	}
 	// Assign one claim to the editor from the queue row.
@@ -362,6 +364,14 @@ func TestAlreadyCheckedFollowsPublishing(t *testing.T) {
 				if !strings.Contains(page, "Already checked:") || !strings.Contains(page, "/claims/"+strconv.FormatInt(pub.ID, 10)) || !strings.Contains(page, "Half true") {
 					t.Errorf("%s does not mark the published claim", name)
 				}
+				// The sentence's state class and the row's class differ, so the
+				// row's rule cannot restyle the sentence.
+				if !strings.Contains(page, `<div class="already-checked">`) || !regexp.MustCompile(`class="sent [^"]*\bchecked\b`).MatchString(page) {
+					t.Errorf("%s: the row or the sentence lost its class", name)
+				}
+			}
+			if _, css, _ := e.get(e.client(), "/static/app.css"); regexp.MustCompile(`(^|[\s,}])\.checked([^\w-]|$)`).MatchString(css) {
+				t.Error("app.css styles .checked, which the intake view's sentences carry")
 			}
 			if _, err := e.store.UpdateClaim(t.Context(), pub.ID, pub.Version, e.reviewer, "Retracted", func(c *factcheck.Claim) error {
 				return c.Retract(e.reviewer, "The port's figure was revised.", time.Now())
@@ -394,5 +404,111 @@ func TestUnchangedSaveWritesNothing(t *testing.T) {
 	same.Set("summary", "A real change.")
 	if st, body, _ := e.htmx(c, deskPath(cl.ID)+"/save", "", same); st != 200 || !strings.Contains(body, `data-version="2"`) {
 		t.Fatalf("a real change: %d", st)
+	}
+}
+
+// An empty "Assigned to me" says so and links what waits elsewhere; a
+// returned draft is marked with its note on the desk and in the queue,
+// and the note is headed in each viewer's words.
+func TestEmptyQueueAndReturnedDraft(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, complete)
+	ed, etok := e.deskClient("editor@test.example")
+	if st, _, _ := e.htmx(ed, deskPath(cl.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}}); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	rev, rtok := e.deskClient("reviewer@test.example")
+	_, waiting, _ := e.store.Queue(t.Context(), store.QueueFilter{Statuses: []factcheck.Status{factcheck.StatusInReview}})
+	_, body, _ := e.get(rev, "/desk/claims")
+	if !strings.Contains(body, "Nothing is assigned to you.") || waiting < 2 ||
+		!strings.Contains(body, `<a href="/desk/claims?status=in_review&amp;sort=waiting">`+strconv.FormatInt(waiting, 10)+` claims are waiting for review →</a>`) ||
+		strings.Contains(body, "drafts of yours") || strings.Contains(body, "No claims match.") {
+		t.Fatalf("empty queue: %s", between(body, `class="count"`, "</ul>"))
+	}
+	if _, body, _ = e.get(rev, "/desk/claims?status=draft&assignee=me"); !strings.Contains(body, "No claims match.") || strings.Contains(body, "waiting for review →") {
+		t.Fatalf("a filtered empty view offers the default's links: %s", between(body, `class="count"`, "</p>"))
+	}
+	note := "Needs a second source for the 2022 baseline; the city report alone is not enough to carry the rating."
+	if st, _, _ := e.htmx(rev, deskPath(cl.ID)+"/return", "editor", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {note}}); st != 200 {
+		t.Fatalf("return: %d", st)
+	}
+	for _, path := range []string{"/desk", "/desk/claims?author=me&status=draft"} {
+		_, body, _ = e.get(ed, path)
+		if !strings.Contains(body, `<span class="returned" title="`+strings.ReplaceAll(note, "'", "&#39;")+`"><strong>Returned:</strong> Needs a second source for the 2022 baseline; the city…</span>`) {
+			t.Errorf("%s: the returned draft is not marked", path)
+		}
+	}
+	if _, body, _ = e.get(ed, deskPath(cl.ID)); !strings.Contains(body, `<h2 id="return-note-h">Returned to you</h2>`) {
+		t.Error("the author does not read 'Returned to you'")
+	}
+	if _, body, _ = e.get(rev, deskPath(cl.ID)); !strings.Contains(body, `<h2 id="return-note-h">Returned to editor tester</h2>`) {
+		t.Errorf("the reviewer reads: %s", between(body, `id="return-note-h">`, "</h2>"))
+	}
+}
+
+// A refused write says each thing once: the note's message under the
+// note only, and an incomplete submit's missing items in the list only.
+func TestRefusalsSayItOnce(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, nil)
+	ed, etok := e.deskClient("editor@test.example")
+	st, body, _ := e.htmx(ed, deskPath(cl.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}})
+	fb := between(body, `id="workflow-feedback"`, "</div>")
+	if st != 422 || !strings.Contains(fb, "<p role=\"alert\">Before it can be submitted for review, this claim needs:</p>") ||
+		strings.Count(fb, "<li>") != 7 || strings.Contains(fb, "a one-line summary") {
+		t.Fatalf("incomplete submit: %d %s", st, fb)
+	}
+	full := e.draftClaim(t, complete)
+	e.htmx(ed, deskPath(full.ID)+"/submit", "editor", url.Values{"_csrf": {etok}, "version": {"1"}})
+	rev, rtok := e.deskClient("reviewer@test.example")
+	st, body, _ = e.htmx(rev, deskPath(full.ID)+"/return", "editor", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {" "}})
+	if st != 422 || strings.Count(body, "Say what the author should change") != 1 || !strings.Contains(between(body, `id="err-note"`, "</p>"), "Say what the author should change") {
+		t.Fatalf("return without a note: %d %s", st, body)
+	}
+	// A whole page (no script) says it once too.
+	st, body, _ = e.postForm(rev, deskPath(full.ID)+"/return", url.Values{"_csrf": {rtok}, "version": {"2"}, "note": {" "}})
+	if st != 422 || strings.Count(body, "Say what the author should change") != 1 {
+		t.Fatalf("return without a note, whole page: %d, said %d times", st, strings.Count(body, "Say what the author should change"))
+	}
+}
+
+// On a published claim the Review panel offers the correction mode too,
+// to reviewers and admins only.
+func TestReviewPanelOffersCorrection(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	pub := e.publishQuote("Container traffic through Port Aldwin tripled to 4.2 million boxes in 2023", "half-true")
+	link := `<a class="button secondary" id="review-correct" href="` + deskPath(pub.ID) + `?mode=correct"`
+	for email, want := range map[string]bool{"reviewer@test.example": true, "admin@test.example": true, "editor@test.example": false} {
+		c, _ := e.deskClient(email)
+		_, body, _ := e.get(c, deskPath(pub.ID))
+		if got := strings.Contains(between(body, `id="workflow"`, "</section>"), link); got != want {
+			t.Errorf("%s: the Review panel offers the correction: %v", email, got)
+		}
+		if _, body, _ = e.get(c, deskPath(pub.ID)+"?mode=correct"); strings.Contains(body, `id="review-correct"`) {
+			t.Errorf("%s: the offer stays in the correction mode", email)
+		}
+	}
+}
+
+// Small words: the statement hint, spaces around the history's dots, the
+// quote's context from a whole word, and no key hint on touch screens.
+func TestEditorSmallWords(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cl := e.draftClaim(t, nil)
+	ed, etok := e.deskClient("editor@test.example")
+	_, body, _ := e.get(ed, deskPath(cl.ID))
+	if !strings.Contains(body, "Aim for 75 characters or fewer: search engines cut longer ones.") {
+		t.Error("statement hint")
+	}
+	if ctx := between(body, `<p class="context">`, "</p>"); !strings.HasPrefix(ctx, "…Moreno, said on Tuesday that <mark>") || !strings.HasSuffix(ctx, ". According to the city council,…") {
+		t.Errorf("context: %q", ctx)
+	}
+	e.htmx(ed, deskPath(cl.ID)+"/save", "", url.Values{"_csrf": {etok}, "version": {"1"}, "summary": {"A summary."}})
+	_, body, _ = e.get(ed, deskPath(cl.ID)+"/history")
+	if head := between(body, `<p class="rev-head">`, "</p>"); !regexp.MustCompile(`^<strong>Version 2</strong> · <time [^>]*>[^<]*</time> · editor tester$`).MatchString(strings.TrimSpace(head)) {
+		t.Errorf("history row: %q", head)
+	}
+	if _, css, _ := e.get(ed, "/static/app.css"); !regexp.MustCompile(`@media \(max-width: 640px\), \(hover: none\) and \(pointer: coarse\) \{ \.keys \{ display: none; \} \}`).MatchString(css) {
+		t.Error("the key hint shows on touch screens")
 	}
 }

@@ -265,6 +265,15 @@ func TestDeskFormsNeedCSRFAndShowErrors(t *testing.T) {
 	if st != 200 || !strings.Contains(body, "Version 1") || !strings.Contains(body, "Submit for review") || !strings.Contains(body, "Next claim: More than 160 countries") {
 		t.Fatalf("claim editor: %d", st)
 	}
+	if made := between(body, `class="notice ok made"`, "</p>"); !strings.Contains(made, "2 claims created from your selection; this is the first.") ||
+		!strings.Contains(made, "The other:") || !strings.Contains(made, ">More than 160 countries") {
+		t.Errorf("no notice of the claims made: %q", made)
+	}
+	for _, bad := range []string{"abc", "%3Cb%3E2", "0", "1", "-3", "99999", "2.5"} {
+		if _, body, _ := e.get(c, cpath+"?made="+bad); strings.Contains(body, "claims created") {
+			t.Errorf("made=%s shows a notice", bad)
+		}
+	}
 	// A stale version shows a conflict report and keeps the editor's text.
 	e.postForm(c, cpath+"/verdict", url.Values{"_csrf": {token}, "version": {"1"}, "rating": {"false"}, "summary": {"First save"}})
 	st, body, _ = e.postForm(c, cpath+"/verdict", url.Values{"_csrf": {token}, "version": {"1"}, "rating": {"true"}, "summary": {"My unsaved words"}})

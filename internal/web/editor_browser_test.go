@@ -448,6 +448,9 @@ func TestReturnedClaimShowsTheNote(t *testing.T) {
 	rev.open(deskPath(cl.ID))
 	rev.do("return without a note", chromedp.Focus(css("#return-claim")), chromedp.KeyEvent(kb.Enter))
 	rev.wait("the note is required", `document.querySelector("#err-note").textContent.includes("note")`)
+	if fb := rev.eval(`document.querySelector("#workflow-feedback").textContent.trim()`); fb != "" {
+		t.Errorf("the note's message is said twice: %q", fb)
+	}
 	rev.typeInto("#return-note", "Cite the council's 2022 baseline, not the press release.")
 	rev.do("return", chromedp.Focus(css("#return-claim")), chromedp.KeyEvent(kb.Enter))
 	rev.wait("back in draft", `document.querySelector(".status-pill").textContent.includes("Draft")`)
@@ -477,7 +480,7 @@ func TestIncompleteSubmitListsEveryMissingItem(t *testing.T) {
 	if items != "Statement, Claimant, Date of the claim, Rating, One-line summary, Rationale, At least one source" {
 		t.Fatalf("missing items: %q", items)
 	}
-	if msg := b.eval(`document.querySelector("#workflow-feedback").textContent`); !strings.Contains(msg, "needs a statement, the claimant, the date of the claim, a rating, a one-line summary, a rationale and at least one source") {
+	if msg := b.eval(`document.querySelector("#workflow-feedback p").textContent`); msg != "Before it can be submitted for review, this claim needs:" {
 		t.Errorf("message: %q", msg)
 	}
 	if got := b.eval(`document.activeElement.id`); got != "submit-claim" {
@@ -651,3 +654,30 @@ func TestCorrectionModeOnTheVerdictForm(t *testing.T) {
 		t.Error("the public page still shows the old rating")
 	}
 }
+
+// Enter on a suggestion picks its phrase and its speaker into the form,
+// without overwriting a speaker the editor typed.
+func TestPickPhraseBringsItsSpeaker(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	id := e.newArticle(e.token(e.editor), "Lanes and injuries", "The Riverton Ledger", "", rivertonBody)
+	b := e.browse(t, "editor@test.example")
+	b.open("/desk/articles/" + strconv.FormatInt(id, 10))
+	b.wait("the suggestions", `document.querySelector("#sugg-list li.sugg") && window.htmx`)
+	b.press("j")
+	b.eval(enterOnFocused)
+	if got := b.eval(`document.querySelector("#phrase").value + " | " + document.querySelector("#claimant").value`); got != "protected bike lanes cut cycling injuries by a third since 2022 | Riverton's mayor" {
+		t.Fatalf("after Enter: %q", got)
+	}
+	b.clear("#claimant")
+	b.typeInto("#claimant", "The mayor's office")
+	b.eval(`(() => { document.querySelector("#sugg-list li.sugg").focus(); return ""; })()`)
+	b.press("j")
+	b.eval(enterOnFocused)
+	if got := b.eval(`document.querySelector("#phrase").value + " | " + document.querySelector("#claimant").value`); got != "the transport budget grew 12% last year | The mayor's office" {
+		t.Fatalf("a typed speaker was replaced: %q", got)
+	}
+}
+
+// enterOnFocused sends a keydown of Enter alone to the focused element (a
+// typed Enter would also put its newline into the field the pick focuses).
+const enterOnFocused = `(() => { document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true, cancelable: true})); return ""; })()`
