@@ -268,14 +268,15 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// loggedOutAlready answers "log out" for a browser whose session has
-// already ended (idle too long, or ended elsewhere) as logout would, without
-// the CSRF check: the form's token was derived from the ended session and
-// can no longer match, and there is nothing left to protect.
+// loggedOutAlready answers "log out" for a browser whose session cookie
+// names a session that has ended (idle too long, or ended elsewhere) as
+// logout would, without the CSRF check: the form's token was derived from
+// the ended session and can no longer match, and there is nothing left to
+// protect. Any other request goes on to the CSRF check.
 func (s *Server) loggedOutAlready(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if _, ok := sessionOf(c); ok {
-			return next(c)
+		if _, ok := sessionOf(c); ok || s.cookie(c, sessionCookie) == "" {
+			return next(c) // a live session, or none ever: the usual CSRF check
 		}
 		s.setCookie(c, sessionCookie, "", -1)
 		return c.Redirect(http.StatusSeeOther, "/")
