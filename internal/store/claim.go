@@ -86,10 +86,15 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) ([]ClaimHit, int6
 		// tenth of a search's time on SQLite).
 		return s.listClaims(db.Session(&gorm.Session{PrepareStmt: true}), f)
 	}
+	if len(searchTerms(f.Query)) == 0 {
+		// A listing without words: one plan suits every run, and the
+		// transaction below would only cost round trips.
+		return s.listClaims(db, f)
+	}
 	// pgx prepares and caches statements, and after five runs PostgreSQL
 	// may settle on one generic plan per statement; for search that plan
 	// suits rare words or common ones, depending on which came first. So
-	// listings plan each run for its own arguments, in a transaction so
+	// searches plan each run for their own arguments, in a transaction so
 	// the setting ends with it (and works behind a transaction pooler).
 	var hits []ClaimHit
 	var total int64
