@@ -315,8 +315,10 @@ func reason(err error) string {
 			return ue.Err.Error()
 		}
 		return err.Error()
+	case errors.As(err, &de) && de.IsNotFound:
+		return "no such site (" + de.Name + "): check the address"
 	case errors.As(err, &de):
-		return "no such site (" + de.Name + ")"
+		return "the desk could not look up " + de.Name + " (its network or name server may be down)"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "the site took too long to answer"
 	case errors.Is(err, syscall.ECONNREFUSED):

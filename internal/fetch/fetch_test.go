@@ -202,3 +202,20 @@ func TestArticleConcurrencyBound(t *testing.T) {
 		t.Errorf("after the others finished: %v", err)
 	}
 }
+
+// A failed name lookup says whether the site does not exist or the desk
+// could not ask (offline, name server down): the editor's next step
+// differs.
+func TestReasonOfFailedLookups(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&net.DNSError{Name: "exampel.org", IsNotFound: true}, "no such site (exampel.org): check the address"},
+		{&net.DNSError{Name: "example.org", IsTemporary: true}, "the desk could not look up example.org (its network or name server may be down)"},
+	} {
+		if got := reason(tc.err); got != tc.want {
+			t.Errorf("reason(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
