@@ -434,3 +434,12 @@ document.addEventListener("click", function (e) {
   b.setAttribute("aria-expanded", open ? "true" : "false");
   nav.classList.toggle("open", open);
 });
+
+// ---- Phone folds -----------------------------------------------------------
+// Panels marked data-fold-on-phone (the queue's filters) start folded on a
+// narrow screen, so the list comes first; without script they stay open.
+function foldOnPhone(root) {
+  if (!window.matchMedia || !window.matchMedia("(max-width: 640px)").matches) return;
+  (root || document).querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = false; });
+}
+document.addEventListener("DOMContentLoaded", function () { foldOnPhone(document); });
