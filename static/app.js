@@ -443,3 +443,15 @@ function foldOnPhone(root) {
   (root || document).querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = false; });
 }
 document.addEventListener("DOMContentLoaded", function () { foldOnPhone(document); });
+
+// ---- The desk link on public pages ----------------------------------------
+// Public pages are the same bytes for every reader, so they say "Log in";
+// a browser that logged in to the desk (its claimdesk_desk cookie) gets
+// "Desk" instead. The cookie grants nothing: the desk checks the session.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!/(?:^|;\s*)(?:__Host-)?claimdesk_desk=1(?:;|$)/.test(document.cookie)) return;
+  document.querySelectorAll("a[data-desk-link]").forEach(function (a) {
+    a.href = "/desk";
+    a.textContent = "Desk";
+  });
+});

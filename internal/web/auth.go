@@ -182,6 +182,7 @@ func (s *Server) startSession(c echo.Context, u *factcheck.User, method, next st
 		return err
 	}
 	s.setCookie(c, sessionCookie, token, int(s.cfg.SessionTTL.Seconds()))
+	s.setCookie(c, deskHintCookie, "1", int(s.cfg.SessionTTL.Seconds()))
 	s.setCookie(c, csrfCookie, "", -1)
 	s.setCookie(c, pendingCookie, "", -1)
 	if dev, err := s.newDeviceCookie(ctx, u.Email); err == nil {
@@ -265,6 +266,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	s.setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, deskHintCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -279,6 +281,7 @@ func (s *Server) loggedOutAlready(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // a live session, or none ever: the usual CSRF check
 		}
 		s.setCookie(c, sessionCookie, "", -1)
+		s.setCookie(c, deskHintCookie, "", -1)
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 }

@@ -95,6 +95,7 @@ func (s *Server) endAllSessions(c echo.Context) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	s.setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, deskHintCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

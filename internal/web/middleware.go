@@ -33,8 +33,13 @@ const (
 	ctxSession    = "session"
 	sessionCookie = "claimdesk_session"
 	csrfCookie    = "claimdesk_csrf"
-	csrfField     = "_csrf"
-	csrfHeader    = "X-CSRF-Token"
+	// deskHintCookie, readable by script, only says "this browser has logged
+	// in to the desk": public pages are the same bytes for everyone, and
+	// app.js turns their "Log in" into "Desk" when it is there. It grants
+	// nothing; the session cookie does.
+	deskHintCookie = "claimdesk_desk"
+	csrfField      = "_csrf"
+	csrfHeader     = "X-CSRF-Token"
 )
 
 // cookieName is the name a cookie goes by on this desk: with the __Host-
@@ -51,7 +56,7 @@ func (s *Server) cookieName(base string) string {
 // setCookie sets a desk cookie: HttpOnly, Path=/, SameSite=Lax, Secure on
 // https, for maxAge seconds (0: for the browser session; <0: delete it).
 func (s *Server) setCookie(c echo.Context, base, value string, maxAge int) {
-	c.SetCookie(&http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+	c.SetCookie(&http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", HttpOnly: base != deskHintCookie, Secure: s.cfg.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }
 

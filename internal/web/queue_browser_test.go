@@ -37,3 +37,24 @@ func TestQueueOnAPhone(t *testing.T) {
 		t.Errorf("%s columns on a wide screen, want 7", n)
 	}
 }
+
+// Public pages are the same bytes for everyone and so say "Log in"; in a
+// browser that has logged in to the desk the link reads "Desk", and after
+// logging out "Log in" again.
+func TestPublicPagesPointLoggedInEditorsToTheDesk(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	b := e.browse(t, "editor@test.example")
+	link := `(() => { const a = document.querySelector("header.site a[data-desk-link]"); return a ? a.textContent + " " + a.getAttribute("href") : "none" })()`
+	b.open("/")
+	if got := b.eval(link); got != "Desk /desk" {
+		t.Errorf("public page of a logged-in editor: %q, want the desk link", got)
+	}
+	b.do("log out", chromedp.Click(css(`a[data-desk-link]`)))
+	b.wait("the desk", `location.pathname === "/desk"`)
+	b.do("log out", chromedp.Click(css(`form[action="/logout"] button`)))
+	b.wait("the home page", `location.pathname === "/"`)
+	b.open("/")
+	if got := b.eval(link); got != "Log in /login" {
+		t.Errorf("public page after logging out: %q", got)
+	}
+}
