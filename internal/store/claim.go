@@ -361,22 +361,7 @@ func (s *Store) createClaim(tx *gorm.DB, c *factcheck.Claim, by *factcheck.User)
 	if err := checkRating(tx, c.RatingKey); err != nil {
 		return err
 	}
-	slugTaken, err := uniqueSlug(tx, c)
-	if err != nil {
-		return err
-	}
-	ev := c.Evidence
-	c.Evidence = nil
-	if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Assignee", "Evidence", "Appearances")...).Create(c).Error; err != nil {
-		return err
-	}
-	c.Evidence = ev
-	if slugTaken {
-		if err := slugFromID(tx, c); err != nil {
-			return err
-		}
-	}
-	if err := syncEvidence(tx, c); err != nil {
+	if err := s.insertClaim(tx, c); err != nil {
 		return err
 	}
 	if s.hasSchema(appearanceVersion) {
@@ -515,6 +500,28 @@ func (s *Store) checkArticleRoom(tx *gorm.DB, c *factcheck.Claim) error {
 // known (slugFromID), instead of trying slug-2, slug-3, … one query each:
 // that loop made the thousandth claim with the same quote cost a thousand
 // queries inside the write transaction.
+// insertClaim inserts c's row with a slug of its own (the quote's, or
+// with the id for a suffix when that is taken) and then its evidence; its
+// associations and appearances are the caller's.
+func (s *Store) insertClaim(tx *gorm.DB, c *factcheck.Claim) error {
+	slugTaken, err := uniqueSlug(tx, c)
+	if err != nil {
+		return err
+	}
+	ev := c.Evidence
+	c.Evidence = nil
+	if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Assignee", "Evidence", "Appearances")...).Create(c).Error; err != nil {
+		return err
+	}
+	c.Evidence = ev
+	if slugTaken {
+		if err := slugFromID(tx, c); err != nil {
+			return err
+		}
+	}
+	return syncEvidence(tx, c)
+}
+
 func uniqueSlug(tx *gorm.DB, c *factcheck.Claim) (taken bool, err error) {
 	if c.Slug == "" {
 		c.Slug = "claim"

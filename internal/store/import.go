@@ -184,22 +184,9 @@ func (s *Store) ImportClaim(ctx context.Context, c *factcheck.Claim) (added bool
 		if err := checkRating(tx, c.RatingKey); err != nil {
 			return err
 		}
-		slugTaken, err := uniqueSlug(tx, c)
-		if err != nil {
-			return err
-		}
-		ev, aps := c.Evidence, c.Appearances
-		c.Evidence, c.Appearances = nil, nil
-		if err := tx.Omit(s.claimOmit("Rating", "Article", "Author", "Reviewer", "Evidence", "Appearances")...).Create(c).Error; err != nil {
-			return err
-		}
-		c.Evidence = ev
-		if slugTaken {
-			if err := slugFromID(tx, c); err != nil {
-				return err
-			}
-		}
-		if err := syncEvidence(tx, c); err != nil {
+		aps := c.Appearances
+		c.Appearances = nil
+		if err := s.insertClaim(tx, c); err != nil {
 			return err
 		}
 		if err := s.importAppearances(tx, c, aps); err != nil {
