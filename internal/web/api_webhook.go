@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -23,6 +24,21 @@ type webhookInput struct {
 
 // recentDeliveries is how many deliveries each endpoint's log shows.
 const recentDeliveries = 20
+
+// webhooksWithLogs returns every endpoint and, by endpoint id, its
+// recentDeliveries latest deliveries: what the API and the desk page list.
+func (s *Server) webhooksWithLogs(ctx context.Context) ([]factcheck.Webhook, map[int64][]factcheck.Delivery, error) {
+	ws, err := s.store.Webhooks(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(ws))
+	for i := range ws {
+		ids[i] = ws[i].ID
+	}
+	logs, err := s.store.RecentDeliveries(ctx, ids, recentDeliveries)
+	return ws, logs, err
+}
 
 // createWebhook registers an endpoint after checking that its address is
 // outside the desk's own network (the fetcher's guard; with
@@ -69,15 +85,7 @@ func (s *Server) apiCreateWebhook(c echo.Context) error {
 // recent deliveries. Secrets are never shown again.
 func (s *Server) apiWebhooks(c echo.Context) error {
 	ctx := c.Request().Context()
-	ws, err := s.store.Webhooks(ctx)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, len(ws))
-	for i := range ws {
-		ids[i] = ws[i].ID
-	}
-	logs, err := s.store.RecentDeliveries(ctx, ids, recentDeliveries)
+	ws, logs, err := s.webhooksWithLogs(ctx)
 	if err != nil {
 		return err
 	}

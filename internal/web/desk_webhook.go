@@ -20,15 +20,7 @@ func (s *Server) webhooksPage(c echo.Context) error {
 // filled in from in.
 func (s *Server) renderWebhooks(c echo.Context, status int, v views.WebhooksView, in webhookInput) error {
 	ctx := c.Request().Context()
-	ws, err := s.store.Webhooks(ctx)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, len(ws))
-	for i := range ws {
-		ids[i] = ws[i].ID
-	}
-	logs, err := s.store.RecentDeliveries(ctx, ids, recentDeliveries)
+	ws, logs, err := s.webhooksWithLogs(ctx)
 	if err != nil {
 		return err
 	}
