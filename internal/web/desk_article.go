@@ -378,9 +378,7 @@ func statementFrom(words string) string {
 	st := strings.Join(strings.Fields(words), " ")
 	st = strings.Trim(st, "\"“”‘’'«» ")
 	st = strings.TrimRight(st, ".,;: ")
-	if r, size := utf8.DecodeRuneInString(st); size > 0 {
-		st = string(unicode.ToUpper(r)) + st[size:]
-	}
+	st = capitalFirst(st)
 	if len(st) > factcheck.MaxStatement {
 		st = strings.TrimSuffix(truncate(st, factcheck.MaxStatement-len("…")), "…")
 	}
